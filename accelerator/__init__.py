@@ -1,0 +1,1 @@
+"""The accelerator programme tracker: composition root, runtimes and command-line tool."""

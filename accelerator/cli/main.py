@@ -1,0 +1,64 @@
+"""The `accelerator` command: every verb of the programme, against the embedded store."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from accelerator.cli import programme, programme_run, reading
+from accelerator.cli.context import Context
+from accelerator.cli.output import guarded
+from accelerator.settings import Settings
+
+app = typer.Typer(
+    help="Run a city's open-innovation accelerator: challenges to pilots, as events.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    store: Annotated[Path | None, typer.Option(help="the store file [env: ACCELERATOR_STORE]")] = None,
+    now: Annotated[
+        datetime | None, typer.Option(help="act as if it were this moment [env: ACCELERATOR_NOW]")
+    ] = None,
+    runtime: Annotated[str | None, typer.Option(help="embedded (default) or kafka")] = None,
+) -> None:
+    overrides: dict[str, object] = {}
+    if store is not None:
+        overrides["store"] = store
+    if now is not None:
+        overrides["now"] = now if now.tzinfo else now.astimezone()
+    if runtime is not None:
+        overrides["runtime"] = runtime
+    ctx.obj = Context(guarded(lambda: Settings(**overrides)))  # type: ignore[arg-type]
+
+
+app.add_typer(programme.challenge, name="challenge")
+app.command("apply")(programme.apply)
+app.command("withdraw")(programme.withdraw)
+app.add_typer(programme.review, name="review")
+app.add_typer(programme.offer, name="offer")
+app.add_typer(programme_run.cohort, name="cohort")
+app.add_typer(programme_run.milestone, name="milestone")
+app.command("terminate")(programme_run.terminate)
+app.add_typer(programme_run.expert, name="expert")
+app.add_typer(programme_run.hardware, name="hardware")
+app.add_typer(programme_run.payment, name="payment")
+app.add_typer(programme_run.pilot, name="pilot")
+app.command("startups")(reading.startups)
+app.command("show")(reading.show)
+app.command("watch")(reading.watch)
+app.command("rebuild")(reading.rebuild)
+app.command("dead-letters")(reading.dead_letters)
+app.add_typer(reading.scheduler, name="scheduler")
+app.command("demo")(reading.demo)
+
+
+def main() -> None:
+    app()

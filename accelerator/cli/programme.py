@@ -1,0 +1,155 @@
+"""Challenges, applications, selection and offers."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+import typer
+
+from accelerator.cli.context import of
+from accelerator.cli.output import console, fail
+from events.applications import Contact
+from services.intake import commands as intake
+from services.selection import commands as sel
+
+challenge = typer.Typer(help="Publish challenges and open or close their calls.", no_args_is_help=True)
+review = typer.Typer(help="Assign reviewers, declare conflicts, score, decide.", no_args_is_help=True)
+offer = typer.Typer(help="A selected startup accepts or declines its offer.", no_args_is_help=True)
+
+
+@challenge.command("publish")
+def publish(
+    ctx: typer.Context,
+    challenge_id: Annotated[str, typer.Argument(help="e.g. brugge-mobility-2027")],
+    city: Annotated[str, typer.Option(help="the partner city, e.g. brugge")],
+    domain: Annotated[str, typer.Option(help="mobility, smart-energy, cleanliness-environment, ...")],
+    title: Annotated[str, typer.Option()],
+    opens: Annotated[str, typer.Option(help="first day of the call, YYYY-MM-DD")],
+    closes: Annotated[str, typer.Option(help="last day of the call, YYYY-MM-DD")],
+    description: Annotated[str, typer.Option()] = "",
+) -> None:
+    """Publish a challenge with its call window; the scheduler opens the call on its first day."""
+    of(ctx).send(lambda: intake.PublishChallenge(
+        challenge_id=challenge_id, city_id=city, domain=domain, title=title,  # type: ignore[arg-type]
+        description=description, opens_on=opens, closes_on=closes))  # type: ignore[arg-type]
+
+
+@challenge.command("open")
+def open_(ctx: typer.Context, challenge_id: str) -> None:
+    """Open a challenge's call now (within its window)."""
+    of(ctx).send(lambda: intake.OpenCall(challenge_id=challenge_id))
+
+
+@challenge.command("close")
+def close(ctx: typer.Context, challenge_id: str) -> None:
+    """Close a challenge's call now."""
+    of(ctx).send(lambda: intake.CloseCall(challenge_id=challenge_id))
+
+
+@challenge.command("list")
+def list_(ctx: typer.Context) -> None:
+    """Every challenge with its city, domain, window and call status."""
+    from rich.table import Table
+
+    from accelerator.embedded import queries
+
+    table = Table("challenge", "city", "domain", "window", "call", "title", title="Challenges",
+                  title_justify="left")  # fmt: skip
+    for c in queries.challenges(of(ctx).runtime):
+        table.add_row(c.challenge_id, c.city_id, c.domain, f"{c.opens_on} – {c.closes_on}", c.status, c.title)
+    console.print(table)
+
+
+def _euros(raw: str, field: str) -> Decimal:
+    try:
+        return Decimal(raw.replace(",", ""))
+    except InvalidOperation:
+        fail(f"{field}: must be an amount in euros, like 8500 or 8500.50 (got {raw!r})")
+
+
+def apply(
+    ctx: typer.Context,
+    challenge_id: Annotated[str, typer.Option("--challenge", help="the challenge applied to")],
+    company: Annotated[str, typer.Option(help="the company's name")],
+    enterprise_number: Annotated[str, typer.Option(help="Belgian enterprise number, 0403.170.701")],
+    contact_name: Annotated[str, typer.Option()],
+    contact_email: Annotated[str, typer.Option()],
+    proposal: Annotated[str, typer.Option()],
+    budget: Annotated[str, typer.Option(help="requested PoC budget in euros, at most 10,000")],
+    contact_phone: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Submit a company's application to an open challenge."""
+    amount = _euros(budget, "requested_budget")
+    of(ctx).send(lambda: intake.SubmitApplication(
+        challenge_id=challenge_id, company_name=company, enterprise_number=enterprise_number,
+        contact=Contact(name=contact_name, email=contact_email, phone=contact_phone),
+        proposal=proposal, requested_budget=amount))  # fmt: skip
+
+
+def withdraw(ctx: typer.Context, startup: str, reason: Annotated[str, typer.Option()]) -> None:
+    """Withdraw an application (before the offer is accepted)."""
+    c = of(ctx)
+    c.send(lambda: intake.WithdrawApplication(startup_id=c.startup(startup), reason=reason))
+
+
+@review.command("assign")
+def assign(ctx: typer.Context, startup: str, reviewer: str) -> None:
+    """Assign a reviewer to an application."""
+    c = of(ctx)
+    c.send(lambda: sel.AssignReviewer(startup_id=c.startup(startup), reviewer=reviewer))
+
+
+@review.command("conflict")
+def conflict(
+    ctx: typer.Context, startup: str, reviewer: str, reason: Annotated[str, typer.Option()]
+) -> None:
+    """Record a reviewer's conflict of interest: their score (if any) no longer counts."""
+    c = of(ctx)
+    c.send(lambda: sel.DeclareConflictOfInterest(
+        startup_id=c.startup(startup), reviewer=reviewer, reason=reason))  # fmt: skip
+
+
+@review.command("score")
+def score(
+    ctx: typer.Context,
+    startup: str,
+    reviewer: str,
+    criterion: Annotated[list[str], typer.Option("--score", help="criterion=value, e.g. impact=8")],
+) -> None:
+    """Score an application on every weighted criterion (impact, innovation, feasibility, team)."""
+    scores: dict[str, int] = {}
+    for item in criterion:
+        name, _, value = item.partition("=")
+        if not value.strip().lstrip("-").isdigit():
+            fail(f"scores.{name}: must be a whole number, written criterion=value (got {item!r})")
+        scores[name.strip()] = int(value)
+    c = of(ctx)
+    c.send(lambda: sel.ScoreApplication(startup_id=c.startup(startup), reviewer=reviewer, scores=scores))
+
+
+@review.command("decide")
+def decide(
+    ctx: typer.Context,
+    startup: str,
+    decision: Annotated[str, typer.Argument(help="selected, waitlisted or rejected")],
+    note: Annotated[str, typer.Option()] = "",
+) -> None:
+    """Decide on an application."""
+    c = of(ctx)
+    c.send(lambda: sel.DecideApplication(
+        startup_id=c.startup(startup), decision=decision, note=note))  # type: ignore[arg-type]
+
+
+@offer.command("accept")
+def accept(ctx: typer.Context, startup: str) -> None:
+    """The startup accepts its offer to join the accelerator."""
+    c = of(ctx)
+    c.send(lambda: sel.AcceptOffer(startup_id=c.startup(startup)))
+
+
+@offer.command("decline")
+def decline(ctx: typer.Context, startup: str, reason: Annotated[str, typer.Option()]) -> None:
+    """The startup declines its offer."""
+    c = of(ctx)
+    c.send(lambda: sel.DeclineOffer(startup_id=c.startup(startup), reason=reason))

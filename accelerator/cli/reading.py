@@ -1,0 +1,182 @@
+"""Reading the programme: startups, one startup's story, the live stream, rebuilds, the demo."""
+
+from __future__ import annotations
+
+import time as wallclock
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from accelerator.cli.context import Context, of
+from accelerator.cli.output import console, event_line, fail, guarded, money, startup_table, write
+from accelerator.embedded import queries
+from accelerator.embedded.store import check_file
+from events.base import FAMILIES
+from services.kernel import PROGRAMME_TZ
+from services.projector.views import StartupView
+
+scheduler = typer.Typer(help="Deadlines: overdue milestones, calls, programme end.", no_args_is_help=True)
+
+
+def startups(
+    ctx: typer.Context, city: Annotated[str | None, typer.Option(help="only this city")] = None
+) -> None:
+    """A table of every startup's projected state."""
+    console.print(startup_table(queries.startups(of(ctx).runtime, city)))
+
+
+def _end_of(day: str) -> datetime:
+    try:
+        parsed = date.fromisoformat(day)
+    except ValueError:
+        fail(f"as_of: must be a date written YYYY-MM-DD (got {day!r})")
+    return datetime.combine(parsed + timedelta(days=1), time(0), PROGRAMME_TZ) - timedelta(microseconds=1)
+
+
+def show(
+    ctx: typer.Context,
+    startup: str,
+    as_of: Annotated[str | None, typer.Option(help="the state at the end of YYYY-MM-DD")] = None,
+) -> None:
+    """One startup's state and its full event history (or both as they were on a date)."""
+    c = of(ctx)
+    startup_id = c.startup(startup)
+    until = _end_of(as_of) if as_of else None
+    view = queries.as_of(c.runtime, startup_id, until) if until else _current(c, startup_id)
+    if view is None:
+        fail(f"as_of: {startup} had not applied yet on {as_of}")
+    _print_view(view, f" as of {as_of}" if as_of else "")
+    console.print("[bold]History[/]")
+    for ce in queries.history(c.runtime, startup_id, until):
+        console.print(event_line(ce), highlight=False, markup=False)
+
+
+def _current(c: Context, startup_id: str) -> StartupView:
+    return next(v for v in queries.startups(c.runtime) if v.startup_id == startup_id)
+
+
+def _print_view(v: StartupView, when: str) -> None:
+    console.print(startup_table([v], title=f"{v.company_name} ({v.enterprise_number}){when}"))
+    if v.milestones:
+        table = Table("milestone", "due", "tranche", "status", "overdue", "late", "sent back",
+                      title="Milestones", title_justify="left")  # fmt: skip
+        for m in v.milestones.values():
+            table.add_row(m.key, str(m.due_on), f"{m.tranche_percent} %", m.status,
+                          "yes" if m.overdue else "", "yes" if m.late else "", str(m.sent_back or ""))  # fmt: skip
+        console.print(table)
+    if v.payments:
+        table = Table("payment", "amount €", "status", "attempts", "reason", title="Payments",
+                      title_justify="left")  # fmt: skip
+        for p in v.payments.values():
+            table.add_row(p.payment_id, money(p.amount), p.status, str(p.attempts), p.reason)
+        console.print(table)
+    extras = [f"scores: {dict(v.scores)}" if v.scores else "",
+              f"expert sessions: {v.expert_sessions} ({v.expert_hours:g} h)" if v.expert_sessions else "",
+              f"hardware on loan: {', '.join(v.hardware_on_loan)}" if v.hardware_on_loan else "",
+              f"pilot: {v.pilot_title} — {v.pilot_status}" if v.pilot_title else ""]  # fmt: skip
+    for line in filter(None, extras):
+        console.print(line, highlight=False)
+
+
+def watch(
+    ctx: typer.Context,
+    family: Annotated[list[str] | None, typer.Option(help=f"only these: {', '.join(FAMILIES)}")] = None,
+    from_start: Annotated[bool, typer.Option(help="replay the log from the first event")] = False,
+    max_events: Annotated[int | None, typer.Option(help="stop after this many events")] = None,
+    seconds: Annotated[float | None, typer.Option(help="stop after this many seconds")] = None,
+    poll: Annotated[float, typer.Option(help="seconds between looks at the log")] = 0.5,
+) -> None:
+    """Follow new events live (Ctrl-C stops), e.g. --family milestones."""
+    unknown = set(family or ()) - set(FAMILIES)
+    if unknown:
+        fail(f"family: must be one of {', '.join(FAMILIES)} (got {', '.join(sorted(unknown))})")
+    runtime = of(ctx).runtime
+    position = 0 if from_start else runtime.store.head()
+    shown, deadline = 0, (wallclock.monotonic() + seconds) if seconds is not None else None
+    try:
+        while deadline is None or wallclock.monotonic() < deadline:
+            for position, ce in runtime.store.read_after(position, 500, family or ()):  # noqa: B007
+                write(event_line(ce))
+                shown += 1
+                if max_events is not None and shown >= max_events:
+                    return
+            wallclock.sleep(poll)
+    except KeyboardInterrupt:
+        return
+
+
+def rebuild(
+    ctx: typer.Context,
+    repair: Annotated[bool, typer.Option(help="replace the read model with the replayed one")] = False,
+) -> None:
+    """Replay the whole log into fresh views and report whether they match the read model."""
+    report = queries.rebuild(of(ctx).runtime, repair=repair)
+    console.print(f"replayed {report.events} events into {report.startups} startups and "
+                  f"{report.challenges} challenges", highlight=False)  # fmt: skip
+    if report.matches:
+        console.print("[green]the read model matches the log[/]")
+        return
+    for line in report.differences:
+        console.print(f"  {line}", highlight=False)
+    if repair:
+        console.print("[yellow]the read model was replaced by the replayed one[/]")
+        return
+    fail(f"read model: {len(report.differences)} views differ from the log (run with --repair)")
+
+
+def dead_letters(ctx: typer.Context) -> None:
+    """What consumers could not process, with the reason."""
+    for letter in queries.dead_letters(of(ctx).runtime):
+        console.print(f"{letter.consumer} @{letter.position}: {letter.reason}", highlight=False)
+
+
+@scheduler.command("tick")
+def tick(ctx: typer.Context) -> None:
+    """Run the deadline check once, for today (or ACCELERATOR_NOW)."""
+    for event in queries.tick(of(ctx).runtime):
+        console.print(f"{type(event).__name__} {event.subject}", highlight=False)
+
+
+@scheduler.command("run")
+def run_scheduler(
+    ctx: typer.Context,
+    interval: Annotated[int | None, typer.Option(help="seconds between checks")] = None,
+    seconds: Annotated[float | None, typer.Option(help="stop after this many seconds")] = None,
+) -> None:
+    """Run the deadline check on a schedule (apscheduler, durable job store) until Ctrl-C."""
+    from accelerator.scheduling import run_forever
+
+    c = of(ctx)
+    run_forever(c.runtime, interval or c.settings.scheduler_interval_seconds, seconds)
+
+
+def demo(
+    ctx: typer.Context,
+    store: Annotated[Path, typer.Option(help="where the demo keeps its store (recreated)")] = Path(
+        ".accelerator/demo.db"
+    ),
+    quiet: Annotated[bool, typer.Option(help="print only the final table")] = False,
+) -> None:
+    """Run a whole six-month programme for Brugge and Mechelen on a virtual clock."""
+    from accelerator.bootstrap import bootstrap
+    from accelerator.demo import START, run_demo
+    from accelerator.settings import Settings
+    from services.kernel import VirtualClock
+
+    guarded(lambda: check_file(store))
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{store}{suffix}").unlink(missing_ok=True)
+    clock = VirtualClock(datetime.combine(START, time(9), PROGRAMME_TZ))
+    runtime = bootstrap(Settings(store=store), clock)
+    programme = run_demo(runtime, clock, say=(lambda _line: None) if quiet else _say)
+    views = queries.startups(runtime)
+    console.print(startup_table(views, title=f"Projected state on {clock.now().date()} ({store})"))
+    console.print(f"{runtime.store.head()} events; {len(programme.refusals)} refusals shown; "
+                  f"explore with: accelerator --store {store} show Parkly", highlight=False)  # fmt: skip
+
+
+def _say(line: str) -> None:
+    console.print(line, highlight=False, markup=False, soft_wrap=True)

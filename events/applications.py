@@ -1,0 +1,32 @@
+"""Application events: a company answers a challenge, or withdraws."""
+
+from __future__ import annotations
+
+from pydantic import EmailStr
+
+from events.base import Euros, Slug, StartupEvent, Text, Value
+
+
+class Contact(Value):
+    """Personal data: never published on a city's topic."""
+
+    name: Text
+    email: EmailStr
+    phone: str | None = None
+
+
+class ApplicationSubmitted(StartupEvent):
+    family = "applications"
+    challenge_id: Slug
+    city_id: Slug
+    company_name: Text
+    enterprise_number: str
+    contact: Contact
+    proposal: Text
+    requested_budget: Euros
+
+
+class ApplicationWithdrawn(StartupEvent):
+    family = "applications"
+    city_id: Slug
+    reason: Text

@@ -1,0 +1,64 @@
+"""The base of every event: an immutable pydantic model named in the past tense."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+FAMILIES = ("programme", "applications", "selection", "milestones", "payments", "pilots")
+
+Slug = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$", min_length=2, max_length=63)
+]
+"""An identifier a person can type: lowercase letters, digits and dashes."""
+
+Euros = Annotated[Decimal, Field(ge=0, max_digits=9, decimal_places=2)]
+"""An amount of euros with cents, never negative."""
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+class Value(BaseModel):
+    """An immutable value carried inside an event."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Event(BaseModel):
+    """An immutable fact. Writers are strict (extra fields forbidden)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    family: ClassVar[str]
+    version: ClassVar[int] = 1
+
+    @classmethod
+    def event_type(cls) -> str:
+        return f"accelerator.{cls.family}.{snake(cls.__name__)}.v{cls.version}"
+
+    @property
+    def subject(self) -> str:
+        """The startup (or challenge) this event is about."""
+        raise NotImplementedError
+
+    @property
+    def city(self) -> str | None:
+        """The partner city whose challenge this event belongs to, when known."""
+        return getattr(self, "city_id", None)
+
+
+class StartupEvent(Event):
+    """An event about one startup (one application to one challenge)."""
+
+    startup_id: str
+
+    @property
+    def subject(self) -> str:
+        return self.startup_id

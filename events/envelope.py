@@ -1,0 +1,49 @@
+"""The CloudEvents 1.0 envelope every event travels in (structured JSON mode)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+NAMESPACE = uuid.UUID("6f1c2d2e-4d7b-5b61-9a43-0b5d3c8e2a10")
+
+
+def event_id(stream: str, version: int) -> str:
+    """Deterministic: the same write retried gives the same id, never a second one."""
+    return str(uuid.uuid5(NAMESPACE, f"{stream}@{version}"))
+
+
+class CloudEvent(BaseModel):
+    """CloudEvents 1.0 attributes plus our extensions `city`, `stream` and `streamversion`."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    specversion: Literal["1.0"] = "1.0"
+    id: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    type: str = Field(pattern=r"^accelerator\.[a-z]+\.[a-z_]+\.v[0-9]+$")
+    subject: str = Field(min_length=1)
+    time: AwareDatetime
+    datacontenttype: Literal["application/json"] = "application/json"
+    city: str | None = None
+    stream: str | None = None
+    streamversion: int | None = Field(default=None, ge=1)
+    data: dict[str, Any]
+
+    @property
+    def family(self) -> str:
+        return self.type.split(".")[1]
+
+    def to_json(self) -> str:
+        return self.model_dump_json(exclude_none=True)
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> CloudEvent:
+        return cls.model_validate_json(raw)
+
+    @property
+    def recorded_at(self) -> datetime:
+        return self.time

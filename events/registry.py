@@ -1,0 +1,111 @@
+"""The catalogue: every event type by its CloudEvents `type`, with upcasters for old versions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from events.applications import ApplicationSubmitted, ApplicationWithdrawn
+from events.base import Event
+from events.envelope import CloudEvent, event_id
+from events.milestones import (
+    DeliverableSubmitted,
+    MilestoneApproved,
+    MilestoneOverdue,
+    MilestonePlanned,
+    MilestoneSentBack,
+)
+from events.payments import (
+    PaymentApproved,
+    PaymentDisbursed,
+    PaymentFailed,
+    PaymentInstructed,
+    PaymentRejected,
+    PaymentRequested,
+)
+from events.pilots import (
+    PilotApproved,
+    PilotCancelled,
+    PilotCompleted,
+    PilotProposed,
+    PilotStarted,
+)
+from events.programme import (
+    AcceleratorCompleted,
+    AcceleratorStarted,
+    CallClosed,
+    CallOpened,
+    ChallengePublished,
+    CohortStarted,
+    ExpertSessionLogged,
+    HardwareLent,
+    HardwareReturned,
+    ParticipationTerminated,
+)
+from events.selection import (
+    ApplicationDecided,
+    ApplicationScored,
+    ConflictOfInterestDeclared,
+    OfferAccepted,
+    OfferDeclined,
+    ReviewerAssigned,
+)
+
+CATALOGUE: tuple[type[Event], ...] = (
+    ChallengePublished, CallOpened, CallClosed, CohortStarted,
+    AcceleratorStarted, AcceleratorCompleted, ParticipationTerminated,
+    ExpertSessionLogged, HardwareLent, HardwareReturned,
+    ApplicationSubmitted, ApplicationWithdrawn,
+    ReviewerAssigned, ConflictOfInterestDeclared, ApplicationScored, ApplicationDecided,
+    OfferAccepted, OfferDeclined,
+    MilestonePlanned, DeliverableSubmitted, MilestoneApproved, MilestoneSentBack,
+    MilestoneOverdue,
+    PaymentRequested, PaymentApproved, PaymentRejected, PaymentInstructed,
+    PaymentDisbursed, PaymentFailed,
+    PilotProposed, PilotApproved, PilotStarted, PilotCompleted, PilotCancelled,
+)  # fmt: skip
+
+EVENT_TYPES: dict[str, type[Event]] = {cls.event_type(): cls for cls in CATALOGUE}
+
+Upcaster = Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]
+UPCASTERS: dict[str, Upcaster] = {}
+"""Old type -> function giving (newer type, newer data). Chained until a known type is reached."""
+
+
+class UnknownEventType(ValueError):
+    pass
+
+
+def envelope(
+    event: Event, *, source: str, time: datetime, stream: str, version: int
+) -> CloudEvent:
+    return CloudEvent(
+        id=event_id(stream, version),
+        source=source,
+        type=event.event_type(),
+        subject=event.subject,
+        time=time,
+        city=event.city,
+        stream=stream,
+        streamversion=version,
+        data=event.model_dump(mode="json"),
+    )
+
+
+def upcast(type_: str, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    seen = set()
+    while type_ not in EVENT_TYPES and type_ in UPCASTERS and type_ not in seen:
+        seen.add(type_)
+        type_, data = UPCASTERS[type_](data)
+    return type_, data
+
+
+def parse(ce: CloudEvent) -> Event:
+    """Tolerant reader: upcasts old versions and ignores fields this version does not know."""
+    type_, data = upcast(ce.type, ce.data)
+    cls = EVENT_TYPES.get(type_)
+    if cls is None:
+        raise UnknownEventType(f"type: unknown event type {ce.type!r}")
+    known = {k: v for k, v in data.items() if k in cls.model_fields}
+    return cls.model_validate(known)

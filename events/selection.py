@@ -1,0 +1,54 @@
+"""Selection events: reviews, conflicts of interest, decisions and offers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+
+from events.base import Slug, StartupEvent, Text
+
+
+class Decision(StrEnum):
+    SELECTED = "selected"
+    WAITLISTED = "waitlisted"
+    REJECTED = "rejected"
+
+
+class ReviewerAssigned(StartupEvent):
+    family = "selection"
+    city_id: Slug
+    reviewer: Text
+
+
+class ConflictOfInterestDeclared(StartupEvent):
+    family = "selection"
+    city_id: Slug
+    reviewer: Text
+    reason: Text
+
+
+class ApplicationScored(StartupEvent):
+    family = "selection"
+    city_id: Slug
+    reviewer: Text
+    scores: dict[str, int]
+    weighted_score: Decimal
+
+
+class ApplicationDecided(StartupEvent):
+    family = "selection"
+    city_id: Slug
+    decision: Decision
+    average_score: Decimal | None = None
+    note: str = ""
+
+
+class OfferAccepted(StartupEvent):
+    family = "selection"
+    city_id: Slug
+
+
+class OfferDeclined(StartupEvent):
+    family = "selection"
+    city_id: Slug
+    reason: Text

@@ -1,0 +1,1 @@
+"""The services of the accelerator programme, each a pure domain with a thin handler layer."""

@@ -1,0 +1,347 @@
+"""The projected state of each startup and challenge: a pure fold of their events.
+
+`apply(view, event, time)` returns the view after one event; replaying a log through it
+always gives the same views, which `accelerator rebuild` and `show --as-of` rely on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from functools import singledispatch
+
+from pydantic import BaseModel
+
+from events import applications as ap
+from events import milestones as ms
+from events import payments as pay
+from events import pilots as pi
+from events import programme as pr
+from events import selection as se
+from events.base import Event
+from services.rules import RULES
+
+
+class MilestoneView(BaseModel):
+    key: str
+    title: str
+    due_on: date
+    tranche_percent: int
+    status: str = "planned"
+    overdue: bool = False
+    late: bool = False
+    submissions: int = 0
+    sent_back: int = 0
+
+
+class PaymentView(BaseModel):
+    payment_id: str
+    milestone_key: str
+    amount: Decimal
+    status: str
+    attempts: int = 0
+    reason: str = ""
+
+
+class StartupView(BaseModel):
+    startup_id: str
+    company_name: str = ""
+    enterprise_number: str = ""
+    challenge_id: str = ""
+    city_id: str = ""
+    requested_budget: Decimal = Decimal(0)
+    phase: str = "applied"
+    reviewers: list[str] = []
+    conflicts: list[str] = []
+    scores: dict[str, Decimal] = {}
+    average_score: Decimal | None = None
+    cohort_id: str | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    milestones: dict[str, MilestoneView] = {}
+    payments: dict[str, PaymentView] = {}
+    expert_sessions: int = 0
+    expert_hours: float = 0
+    hardware_on_loan: list[str] = []
+    pilot_status: str = "none"
+    pilot_city: str | None = None
+    pilot_title: str | None = None
+    pilot_rating: int | None = None
+    events: int = 0
+    updated_at: datetime | None = None
+
+    @property
+    def milestones_done(self) -> int:
+        return sum(m.status == "approved" for m in self.milestones.values())
+
+    @property
+    def milestones_overdue(self) -> int:
+        return sum(m.overdue and m.status != "approved" for m in self.milestones.values())
+
+    def total(self, *statuses: str) -> Decimal:
+        chosen = (p.amount for p in self.payments.values() if p.status in statuses)
+        return sum(chosen, Decimal(0))
+
+    @property
+    def paid(self) -> Decimal:
+        return self.total("disbursed")
+
+    @property
+    def remaining(self) -> Decimal:
+        """What is left of the award: the requested budget, never more than the cap."""
+        committed = self.total("requested", "approved", "instructed", "failed", "disbursed")
+        return min(self.requested_budget, RULES.grant_cap) - committed
+
+
+class ChallengeView(BaseModel):
+    challenge_id: str
+    city_id: str
+    domain: str
+    title: str
+    opens_on: date
+    closes_on: date
+    status: str = "scheduled"
+
+
+@singledispatch
+def apply(event: Event, view: StartupView) -> None:
+    """Change `view` in place for one event; event types it does not show are ignored."""
+
+
+@apply.register
+def _(event: ap.ApplicationSubmitted, view: StartupView) -> None:
+    view.company_name = event.company_name
+    view.enterprise_number = event.enterprise_number
+    view.challenge_id = event.challenge_id
+    view.city_id = event.city_id
+    view.requested_budget = event.requested_budget
+
+
+@apply.register
+def _(event: ap.ApplicationWithdrawn, view: StartupView) -> None:
+    view.phase = "withdrawn"
+
+
+@apply.register
+def _(event: se.ReviewerAssigned, view: StartupView) -> None:
+    view.reviewers.append(event.reviewer)
+
+
+@apply.register
+def _(event: se.ConflictOfInterestDeclared, view: StartupView) -> None:
+    view.conflicts.append(event.reviewer)
+    view.scores.pop(event.reviewer, None)
+
+
+@apply.register
+def _(event: se.ApplicationScored, view: StartupView) -> None:
+    view.scores[event.reviewer] = event.weighted_score
+
+
+@apply.register
+def _(event: se.ApplicationDecided, view: StartupView) -> None:
+    view.phase = event.decision.value
+    view.average_score = event.average_score
+
+
+@apply.register
+def _(event: se.OfferAccepted, view: StartupView) -> None:
+    view.phase = "accepted"
+
+
+@apply.register
+def _(event: se.OfferDeclined, view: StartupView) -> None:
+    view.phase = "declined"
+
+
+@apply.register
+def _(event: pr.AcceleratorStarted, view: StartupView) -> None:
+    view.phase = "in accelerator"
+    view.cohort_id, view.starts_on, view.ends_on = event.cohort_id, event.starts_on, event.ends_on
+    for line in event.milestones:
+        view.milestones[line.key] = MilestoneView(**line.model_dump())
+
+
+@apply.register
+def _(event: pr.AcceleratorCompleted, view: StartupView) -> None:
+    view.phase = "completed"
+
+
+@apply.register
+def _(event: pr.ParticipationTerminated, view: StartupView) -> None:
+    view.phase = "terminated"
+
+
+@apply.register
+def _(event: pr.ExpertSessionLogged, view: StartupView) -> None:
+    view.expert_sessions += 1
+    view.expert_hours += event.hours
+
+
+@apply.register
+def _(event: pr.HardwareLent, view: StartupView) -> None:
+    view.hardware_on_loan.append(event.item_id)
+
+
+@apply.register
+def _(event: pr.HardwareReturned, view: StartupView) -> None:
+    view.hardware_on_loan.remove(event.item_id)
+
+
+@apply.register
+def _(event: ms.MilestonePlanned, view: StartupView) -> None:
+    old = view.milestones.get(event.key)
+    new = MilestoneView(key=event.key, title=event.title, due_on=event.due_on,
+                        tranche_percent=event.tranche_percent)  # fmt: skip
+    view.milestones[event.key] = old.model_copy(update=new.model_dump(exclude={"status"})) if old else new
+
+
+@apply.register
+def _(event: ms.DeliverableSubmitted, view: StartupView) -> None:
+    milestone = view.milestones[event.key]
+    milestone.status, milestone.late = "submitted", milestone.late or event.late
+    milestone.submissions += 1
+
+
+@apply.register
+def _(event: ms.MilestoneApproved, view: StartupView) -> None:
+    view.milestones[event.key].status = "approved"
+
+
+@apply.register
+def _(event: ms.MilestoneSentBack, view: StartupView) -> None:
+    view.milestones[event.key].status = "sent back"
+    view.milestones[event.key].sent_back += 1
+
+
+@apply.register
+def _(event: ms.MilestoneOverdue, view: StartupView) -> None:
+    view.milestones[event.key].overdue = True
+
+
+@apply.register
+def _(event: pay.PaymentRequested, view: StartupView) -> None:
+    view.payments[event.payment_id] = PaymentView(
+        payment_id=event.payment_id, milestone_key=event.milestone_key,
+        amount=event.amount, status="requested",
+    )  # fmt: skip
+
+
+@apply.register
+def _(event: pay.PaymentRejected, view: StartupView) -> None:
+    milestone = event.payment_id.split("/")[1]
+    view.payments[event.payment_id] = PaymentView(
+        payment_id=event.payment_id, milestone_key=milestone, amount=event.amount,
+        status="rejected", reason=event.reason,
+    )  # fmt: skip
+
+
+def _payment_status(event: pay.PaymentEvent, view: StartupView, status: str) -> None:
+    payment = view.payments[event.payment_id]
+    payment.status = status
+    payment.attempts = getattr(event, "attempt", payment.attempts)
+    payment.reason = getattr(event, "reason", "")
+
+
+@apply.register
+def _(event: pay.PaymentApproved, view: StartupView) -> None:
+    _payment_status(event, view, "approved")
+
+
+@apply.register
+def _(event: pay.PaymentInstructed, view: StartupView) -> None:
+    _payment_status(event, view, "instructed")
+
+
+@apply.register
+def _(event: pay.PaymentFailed, view: StartupView) -> None:
+    _payment_status(event, view, "failed")
+
+
+@apply.register
+def _(event: pay.PaymentDisbursed, view: StartupView) -> None:
+    _payment_status(event, view, "disbursed")
+
+
+@apply.register
+def _(event: pi.PilotProposed, view: StartupView) -> None:
+    view.pilot_status, view.pilot_city, view.pilot_title = "proposed", event.pilot_city, event.title
+    view.pilot_rating = None
+
+
+@apply.register
+def _(event: pi.PilotApproved, view: StartupView) -> None:
+    view.pilot_status = "approved"
+
+
+@apply.register
+def _(event: pi.PilotStarted, view: StartupView) -> None:
+    view.pilot_status = "started"
+
+
+@apply.register
+def _(event: pi.PilotCompleted, view: StartupView) -> None:
+    view.pilot_status, view.pilot_rating = "completed", event.rating
+
+
+@apply.register
+def _(event: pi.PilotCancelled, view: StartupView) -> None:
+    view.pilot_status = "cancelled"
+
+
+def apply_to_challenge(event: Event, view: ChallengeView | None) -> ChallengeView | None:
+    if isinstance(event, pr.ChallengePublished):
+        return ChallengeView(**event.model_dump(exclude={"description"}))
+    if view is not None and isinstance(event, pr.CallOpened):
+        view.status = "open"
+    if view is not None and isinstance(event, pr.CallClosed):
+        view.status = "closed"
+    return view
+
+
+CHALLENGE_EVENTS = (pr.ChallengePublished, pr.CallOpened, pr.CallClosed)
+STARTUP_EVENTS = (ap.ApplicationSubmitted,)  # the event that creates a startup's view
+
+
+def project(view: StartupView | None, event: Event, time: datetime) -> StartupView | None:
+    """One event onto one startup's view (created by its application)."""
+    if view is None:
+        if not isinstance(event, STARTUP_EVENTS):
+            return None
+        view = StartupView(startup_id=event.subject)
+    apply(event, view)
+    view.events += 1
+    view.updated_at = time
+    return view
+
+
+class Projection:
+    """Views built from a run of events; `load_*` fetch the views the run did not create."""
+
+    def __init__(
+        self,
+        load_startup: Callable[[str], StartupView | None] = lambda _id: None,
+        load_challenge: Callable[[str], ChallengeView | None] = lambda _id: None,
+    ) -> None:
+        self.startups: dict[str, StartupView] = {}
+        self.challenges: dict[str, ChallengeView] = {}
+        self._load_startup = load_startup
+        self._load_challenge = load_challenge
+
+    def apply(self, event: Event, time: datetime) -> None:
+        subject = event.subject
+        if isinstance(event, CHALLENGE_EVENTS):
+            challenge = apply_to_challenge(event, self._challenge(subject))
+            if challenge is not None:
+                self.challenges[subject] = challenge
+            return
+        startup = project(self._startup(subject), event, time)
+        if startup is not None:
+            self.startups[subject] = startup
+
+    def _startup(self, startup_id: str) -> StartupView | None:
+        return self.startups.get(startup_id) or self._load_startup(startup_id)
+
+    def _challenge(self, challenge_id: str) -> ChallengeView | None:
+        return self.challenges.get(challenge_id) or self._load_challenge(challenge_id)
