@@ -36,24 +36,33 @@ END = date(2027, 10, 29)
 
 CHALLENGES = (
     intake.PublishChallenge(
-        challenge_id="brugge-mobility-2027", city_id="brugge", domain="mobility",
+        challenge_id="brugge-mobility-2027",
+        city_id="brugge",
+        domain="mobility",
         title="Smart loading zones in the historic centre",
         description="Fewer vans circling the Markt: detect and book free loading zones.",
-        opens_on=date(2027, 1, 11), closes_on=date(2027, 2, 12),
+        opens_on=date(2027, 1, 11),
+        closes_on=date(2027, 2, 12),
     ),
     intake.PublishChallenge(
-        challenge_id="brugge-clean-2027", city_id="brugge", domain="cleanliness-environment",
+        challenge_id="brugge-clean-2027",
+        city_id="brugge",
+        domain="cleanliness-environment",
         title="Floating litter on the canals",
         description="Spot and map floating litter so the canal boats collect it in one round.",
-        opens_on=date(2027, 1, 11), closes_on=date(2027, 2, 12),
+        opens_on=date(2027, 1, 11),
+        closes_on=date(2027, 2, 12),
     ),
     intake.PublishChallenge(
-        challenge_id="mechelen-energy-2027", city_id="mechelen", domain="smart-energy",
+        challenge_id="mechelen-energy-2027",
+        city_id="mechelen",
+        domain="smart-energy",
         title="Energy-positive public buildings",
         description="Cut the energy bill of schools and sports halls with smart controls.",
-        opens_on=date(2027, 1, 11), closes_on=date(2027, 2, 12),
+        opens_on=date(2027, 1, 11),
+        closes_on=date(2027, 2, 12),
     ),
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)
@@ -80,16 +89,19 @@ APPLICANTS = (
     Applicant("Heatgrid", "0471.239.856", "mechelen-energy-2027", Decimal(10000), 8, date(2027, 1, 19)),
     Applicant("Voltloop", "0880.124.748", "mechelen-energy-2027", Decimal(7500), 7, date(2027, 1, 27)),
     Applicant("Solaris Roofs", "0741.258.360", "mechelen-energy-2027", Decimal(8500), 5, date(2027, 2, 9)),
-)  # fmt: skip
+)
 
 REVIEWERS = ("An Peeters", "Koen Janssens", "Sofie Maes")
 CONFLICT = ("Koen Janssens", "Cargoroute", "former co-founder of Cargoroute")
 
 IBANS = {
-    "Parkly": "BE83 4280 3870 1215", "Curbsense": "BE90 2095 5131 4832",
-    "Heatgrid": "BE98 7225 5167 0793", "Voltloop": "BE09 4387 5410 1457",
-    "Litterlens": "BE71 5698 0911 4869", "Canal Clean": "BE28 8884 5510 9020",
-}  # fmt: skip
+    "Parkly": "BE83 4280 3870 1215",
+    "Curbsense": "BE90 2095 5131 4832",
+    "Heatgrid": "BE98 7225 5167 0793",
+    "Voltloop": "BE09 4387 5410 1457",
+    "Litterlens": "BE71 5698 0911 4869",
+    "Canal Clean": "BE28 8884 5510 9020",
+}
 
 
 @dataclass(frozen=True)
@@ -104,14 +116,17 @@ class Journey:
 
 JOURNEYS = {
     "Parkly": Journey({"kick-off": 9, "poc-design": 52, "poc-delivered": 110, "final-demo": 172}),
-    "Curbsense": Journey({"kick-off": 20, "poc-design": 55, "poc-delivered": 115, "final-demo": 170},
-                         payment_fails=("kick-off",)),
-    "Heatgrid": Journey({"kick-off": 12, "poc-design": 50, "poc-delivered": 112, "final-demo": 171},
-                        sent_back=("poc-design",)),
+    "Curbsense": Journey(
+        {"kick-off": 20, "poc-design": 55, "poc-delivered": 115, "final-demo": 170},
+        payment_fails=("kick-off",),
+    ),
+    "Heatgrid": Journey(
+        {"kick-off": 12, "poc-design": 50, "poc-delivered": 112, "final-demo": 171}, sent_back=("poc-design",)
+    ),
     "Voltloop": Journey({"kick-off": 13}, terminated_on_day=100),
     "Litterlens": Journey({"kick-off": 10, "poc-design": 58, "poc-delivered": 118, "final-demo": 168}),
     "Canal Clean": Journey({"kick-off": 11, "poc-design": 59, "poc-delivered": 119, "final-demo": 178}),
-}  # fmt: skip
+}
 
 Say = Callable[[str], None]
 
@@ -121,9 +136,11 @@ class Programme:
 
     def __init__(self, runtime: EmbeddedRuntime, clock: VirtualClock, say: Say) -> None:
         self.runtime, self.clock, self.say = runtime, clock, say
-        self.agenda: dict[date, list[Callable[[], None]]] = defaultdict(list)
-        self.ids = {a.company: startup_id_for(a.challenge_id, a.enterprise_number.replace(".", ""))
-                    for a in APPLICANTS}  # fmt: skip
+        self.agenda: dict[date, list[Callable[[], object]]] = defaultdict(list)
+        self.ids = {
+            a.company: startup_id_for(a.challenge_id, a.enterprise_number.replace(".", ""))
+            for a in APPLICANTS
+        }
         self.refusals: list[str] = []
 
     def describe(self, event: Event) -> str:
@@ -131,7 +148,7 @@ class Programme:
         what = getattr(event, "key", "")
         return f"{type(event).__name__} {names.get(event.subject, event.subject)} {what}".rstrip()
 
-    def on(self, day: date, action: Callable[[], None]) -> None:
+    def on(self, day: date, action: Callable[[], object]) -> None:
         self.agenda[day].append(action)
 
     def do(self, command: Command) -> list[object]:
@@ -176,23 +193,50 @@ def _plan_calls(p: Programme) -> None:
     for applicant in APPLICANTS:
         p.on(applicant.applies_on, lambda a=applicant: _apply(p, a))  # type: ignore[misc]
     parkly = APPLICANTS[0]
-    p.on(date(2027, 1, 15), lambda: p.refused("a budget over the cap", _application(
-        Applicant("Overreach BV", "0612.398.711", "brugge-mobility-2027", Decimal(12500), 5, START))))
+    p.on(
+        date(2027, 1, 15),
+        lambda: p.refused(
+            "a budget over the cap",
+            _application(
+                Applicant("Overreach BV", "0612.398.711", "brugge-mobility-2027", Decimal(12500), 5, START)
+            ),
+        ),
+    )
     p.on(date(2027, 1, 21), lambda: p.refused("a second application", _application(parkly)))
-    p.on(date(2027, 2, 10), lambda: p.do(intake.WithdrawApplication(
-        startup_id=p.ids["Dustmap"], reason="joined another programme")))
-    p.on(date(2027, 2, 15), lambda: p.refused("an application after the call closed", _application(
-        Applicant("Late Logistics", "0612.398.711", "brugge-mobility-2027", Decimal(5000), 5, START))))
-    # fmt: skip
+    p.on(
+        date(2027, 2, 10),
+        lambda: p.do(
+            intake.WithdrawApplication(startup_id=p.ids["Dustmap"], reason="joined another programme")
+        ),
+    )
+    p.on(
+        date(2027, 2, 15),
+        lambda: p.refused(
+            "an application after the call closed",
+            _application(
+                Applicant(
+                    "Late Logistics",
+                    "0612.398.711",
+                    "brugge-mobility-2027",
+                    Decimal(5000),
+                    5,
+                    START,
+                )
+            ),
+        ),
+    )
 
 
 def _application(a: Applicant) -> intake.SubmitApplication:
     slug = a.company.lower().replace(" ", "")
     return intake.SubmitApplication(
-        challenge_id=a.challenge_id, company_name=a.company, enterprise_number=a.enterprise_number,
+        challenge_id=a.challenge_id,
+        company_name=a.company,
+        enterprise_number=a.enterprise_number,
         contact=Contact(name=f"Founder of {a.company}", email=f"hello@{slug}.be"),
-        proposal=f"{a.company}'s proof of concept for {a.challenge_id}", requested_budget=a.budget,
-    )  # fmt: skip
+        proposal=f"{a.company}'s proof of concept for {a.challenge_id}",
+        requested_budget=a.budget,
+    )
 
 
 def _apply(p: Programme, a: Applicant) -> None:
@@ -210,23 +254,32 @@ def _plan_selection(p: Programme) -> None:
             for name in REVIEWERS:
                 p.do(sel.AssignReviewer(startup_id=p.ids[a.company], reviewer=name))
         p.do(sel.DeclareConflictOfInterest(startup_id=p.ids[company], reviewer=reviewer, reason=reason))
-        p.refused("a conflicted reviewer scoring", sel.ScoreApplication(
-            startup_id=p.ids[company], reviewer=reviewer, scores=dict.fromkeys(RULES.criteria, 9)))
+        p.refused(
+            "a conflicted reviewer scoring",
+            sel.ScoreApplication(
+                startup_id=p.ids[company],
+                reviewer=reviewer,
+                scores=dict.fromkeys(RULES.criteria, 9),
+            ),
+        )
         for a in reviewed:
             for name in REVIEWERS:
                 if (name, a.company) != (reviewer, company):
-                    scores = {c: max(0, min(10, a.strength + rng.choice((-1, 0, 0, 1))))
-                              for c in RULES.criteria}  # fmt: skip
+                    scores = {
+                        c: max(0, min(10, a.strength + rng.choice((-1, 0, 0, 1)))) for c in RULES.criteria
+                    }
                     p.do(sel.ScoreApplication(startup_id=p.ids[a.company], reviewer=name, scores=scores))
         p.say("2027-02-16  three reviewers scored 12 applications; one conflict of interest declared")
 
     def decide() -> None:
         for challenge in CHALLENGES:
-            ranked = sorted((a for a in reviewed if a.challenge_id == challenge.challenge_id),
-                            key=lambda a: -a.strength)  # fmt: skip
+            ranked = sorted(
+                (a for a in reviewed if a.challenge_id == challenge.challenge_id), key=lambda a: -a.strength
+            )
             for rank, a in enumerate(ranked):
-                decision = (Decision.SELECTED if rank < 2 else
-                            Decision.WAITLISTED if rank == 2 else Decision.REJECTED)  # fmt: skip
+                decision = (
+                    Decision.SELECTED if rank < 2 else Decision.WAITLISTED if rank == 2 else Decision.REJECTED
+                )
                 p.do(sel.DecideApplication(startup_id=p.ids[a.company], decision=decision))
                 p.say(f"2027-02-22  {a.company}: {decision}")
 
@@ -234,8 +287,13 @@ def _plan_selection(p: Programme) -> None:
         for company in ("Parkly", "Curbsense", "Heatgrid", "Litterlens", "Canal Clean"):
             p.do(sel.AcceptOffer(startup_id=p.ids[company]))
         p.do(sel.DeclineOffer(startup_id=p.ids["Watt Warden"], reason="acquired by a utility"))
-        p.do(sel.DecideApplication(startup_id=p.ids["Voltloop"], decision=Decision.SELECTED,
-                                   note="from the waitlist after Watt Warden declined"))
+        p.do(
+            sel.DecideApplication(
+                startup_id=p.ids["Voltloop"],
+                decision=Decision.SELECTED,
+                note="from the waitlist after Watt Warden declined",
+            )
+        )
         p.do(sel.AcceptOffer(startup_id=p.ids["Voltloop"]))
         p.say("2027-02-26  Watt Warden declines; Voltloop comes off the waitlist and accepts")
 
@@ -265,14 +323,38 @@ def _plan_journey(p: Programme, company: str, journey: Journey) -> None:
     budget = next(a.budget for a in APPLICANTS if a.company == company)
     percent = {line.key: line.tranche_percent for line in RULES.plan}
     for key, n in journey.submits.items():
-        p.on(_day(n), lambda k=key: p.do(acc.SubmitDeliverable(  # type: ignore[misc]
-            startup_id=startup, key=k, deliverable=f"https://files.example/{startup}/{k}.pdf")))
+        p.on(
+            _day(n),
+            lambda k=key: p.do(
+                acc.SubmitDeliverable(  # type: ignore[misc]
+                    startup_id=startup,
+                    key=k,
+                    deliverable=f"https://files.example/{startup}/{k}.pdf",
+                )
+            ),
+        )
         review_day = n + 2
         if key in journey.sent_back:
-            p.on(_day(n + 2), lambda k=key: p.do(acc.SendBackMilestone(  # type: ignore[misc]
-                startup_id=startup, key=k, reason="the design ignores the city's data protection rules")))
-            p.on(_day(n + 8), lambda k=key: p.do(acc.SubmitDeliverable(  # type: ignore[misc]
-                startup_id=startup, key=k, deliverable=f"https://files.example/{startup}/{k}-v2.pdf")))
+            p.on(
+                _day(n + 2),
+                lambda k=key: p.do(
+                    acc.SendBackMilestone(  # type: ignore[misc]
+                        startup_id=startup,
+                        key=k,
+                        reason="the design ignores the city's data protection rules",
+                    )
+                ),
+            )
+            p.on(
+                _day(n + 8),
+                lambda k=key: p.do(
+                    acc.SubmitDeliverable(  # type: ignore[misc]
+                        startup_id=startup,
+                        key=k,
+                        deliverable=f"https://files.example/{startup}/{k}-v2.pdf",
+                    )
+                ),
+            )
             review_day = n + 10
         p.on(_day(review_day), lambda k=key: _approve(p, company, k))  # type: ignore[misc]
         if percent[key]:
@@ -280,7 +362,6 @@ def _plan_journey(p: Programme, company: str, journey: Journey) -> None:
             _plan_tranche(p, company, key, amount, review_day + 1, key in journey.payment_fails)
     if journey.terminated_on_day:
         p.on(_day(journey.terminated_on_day), lambda: _terminate(p, company))
-    # fmt: skip
 
 
 def _approve(p: Programme, company: str, key: str) -> None:
@@ -296,16 +377,23 @@ def _terminate(p: Programme, company: str) -> None:
 def _plan_tranche(p: Programme, company: str, key: str, amount: Decimal, n: int, fails: bool) -> None:
     startup = p.ids[company]
     payment_id = f"{startup}/{key}/1"
-    p.on(_day(n), lambda: p.do(pay.RequestPayment(
-        startup_id=startup, milestone_key=key, amount=amount, iban=IBANS[company])))
+    p.on(
+        _day(n),
+        lambda: p.do(
+            pay.RequestPayment(startup_id=startup, milestone_key=key, amount=amount, iban=IBANS[company])
+        ),
+    )
     p.on(_day(n + 1), lambda: p.do(pay.ApprovePayment(payment_id=payment_id)))
     if fails:
-        p.on(_day(n + 4), lambda: p.do(pay.RecordPaymentFailure(
-            payment_id=payment_id, reason="AC04: account closed at the bank")))
+        p.on(
+            _day(n + 4),
+            lambda: p.do(
+                pay.RecordPaymentFailure(payment_id=payment_id, reason="AC04: account closed at the bank")
+            ),
+        )
         p.on(_day(n + 5), lambda: p.do(pay.RetryPayment(payment_id=payment_id)))
         n += 4
     p.on(_day(n + 4), lambda: _disbursed(p, company, payment_id, amount))
-    # fmt: skip
 
 
 def _disbursed(p: Programme, company: str, payment_id: str, amount: Decimal) -> None:
@@ -317,24 +405,52 @@ def _plan_extras(p: Programme) -> None:
     parkly, heatgrid, litterlens = p.ids["Parkly"], p.ids["Heatgrid"], p.ids["Litterlens"]
 
     def over_cap() -> None:
-        events = p.do(pay.RequestPayment(startup_id=heatgrid, milestone_key="final-demo",
-                                         amount=Decimal(1000), iban=IBANS["Heatgrid"]))
+        events = p.do(
+            pay.RequestPayment(
+                startup_id=heatgrid,
+                milestone_key="final-demo",
+                amount=Decimal(1000),
+                iban=IBANS["Heatgrid"],
+            )
+        )
         refusal = next(e for e in events if isinstance(e, PaymentRejected))
         p.say(f"{p.clock.now().date()}  Heatgrid asks EUR 1,000 more: PaymentRejected — {refusal.reason}")
 
-    p.on(_day(5), lambda: p.do(acc.LendHardware(item_id="lidar-01", startup_id=parkly,
-                                                description="Ouster OS1 lidar on a lamp post")))
-    p.on(_day(8), lambda: p.do(acc.LendHardware(item_id="air-kit-07", startup_id=litterlens,
-                                                description="floating camera and air quality kit")))
+    p.on(
+        _day(5),
+        lambda: p.do(
+            acc.LendHardware(
+                item_id="lidar-01", startup_id=parkly, description="Ouster OS1 lidar on a lamp post"
+            )
+        ),
+    )
+    p.on(
+        _day(8),
+        lambda: p.do(
+            acc.LendHardware(
+                item_id="air-kit-07",
+                startup_id=litterlens,
+                description="floating camera and air quality kit",
+            )
+        ),
+    )
     p.on(_day(150), lambda: p.do(acc.ReturnHardware(item_id="lidar-01")))
-    for n, (company, expert, topic) in enumerate((
-        ("Parkly", "Els Vermeulen", "GDPR for camera data"),
-        ("Heatgrid", "Tom De Smet", "public procurement after a pilot"),
-        ("Canal Clean", "Els Vermeulen", "working with the canal boat crews"),
-        ("Curbsense", "Ines Claes", "pricing a city licence"),
-    )):
-        p.on(_day(20 + 7 * n), lambda c=company, e=expert, t=topic: p.do(acc.LogExpertSession(  # type: ignore[misc]
-            startup_id=p.ids[c], expert=e, topic=t, held_on=p.clock.now().date(), hours=2)))
+    for n, (company, expert, topic) in enumerate(
+        (
+            ("Parkly", "Els Vermeulen", "GDPR for camera data"),
+            ("Heatgrid", "Tom De Smet", "public procurement after a pilot"),
+            ("Canal Clean", "Els Vermeulen", "working with the canal boat crews"),
+            ("Curbsense", "Ines Claes", "pricing a city licence"),
+        )
+    ):
+        p.on(
+            _day(20 + 7 * n),
+            lambda c=company, e=expert, t=topic: p.do(
+                acc.LogExpertSession(  # type: ignore[misc]
+                    startup_id=p.ids[c], expert=e, topic=t, held_on=p.clock.now().date(), hours=2
+                )
+            ),
+        )
     p.on(_day(180), over_cap)
     p.on(_day(125), lambda: _pilot(p, "Parkly", "brugge", "Bookable loading zones on the Zand"))
     p.on(_day(126), lambda: _pilot(p, "Heatgrid", "mechelen", "Smart heating in three schools"))
@@ -343,7 +459,6 @@ def _plan_extras(p: Programme) -> None:
     p.on(_day(140), lambda: p.do(pil.StartPilot(startup_id=parkly)))
     p.on(_day(200), lambda: p.do(pil.StartPilot(startup_id=heatgrid)))
     p.on(_day(230), lambda: _complete_pilot(p))
-    # fmt: skip
 
 
 def _pilot(p: Programme, company: str, city: str, title: str) -> None:
@@ -352,6 +467,11 @@ def _pilot(p: Programme, company: str, city: str, title: str) -> None:
 
 
 def _complete_pilot(p: Programme) -> None:
-    p.do(pil.CompletePilot(startup_id=p.ids["Parkly"], rating=4,
-                           evaluation="32 % fewer vans circling; the city extends it to Sint-Anna"))
+    p.do(
+        pil.CompletePilot(
+            startup_id=p.ids["Parkly"],
+            rating=4,
+            evaluation="32 % fewer vans circling; the city extends it to Sint-Anna",
+        )
+    )
     p.say(f"{p.clock.now().date()}  Parkly's pilot completes: rated 4 of 5")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import datetime
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -31,11 +32,16 @@ def run_forever(runtime: EmbeddedRuntime, interval: int, seconds: float | None =
         job_defaults={"coalesce": True, "max_instances": 1},
     )
     scheduler.add_job(
-        check_deadlines, "interval", seconds=interval, args=[runtime], id=JOB_ID,
-        replace_existing=True, next_run_time=None,
-    )  # fmt: skip
+        check_deadlines,
+        "interval",
+        seconds=interval,
+        args=[runtime],
+        id=JOB_ID,
+        replace_existing=True,
+        next_run_time=None,
+    )
     scheduler.start()
-    scheduler.modify_job(JOB_ID, next_run_time=_now(runtime))
+    scheduler.modify_job(JOB_ID, next_run_time=datetime.now().astimezone())
     deadline = time.monotonic() + seconds if seconds is not None else None
     try:
         while deadline is None or time.monotonic() < deadline:
@@ -44,9 +50,3 @@ def run_forever(runtime: EmbeddedRuntime, interval: int, seconds: float | None =
         pass
     finally:
         scheduler.shutdown()
-
-
-def _now(runtime: EmbeddedRuntime):  # type: ignore[no-untyped-def]
-    from datetime import datetime
-
-    return datetime.now().astimezone()

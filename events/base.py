@@ -10,9 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 FAMILIES = ("programme", "applications", "selection", "milestones", "payments", "pilots")
 
-Slug = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$", min_length=2, max_length=63)
-]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$", min_length=2, max_length=63)]
 """An identifier a person can type: lowercase letters, digits and dashes."""
 
 Euros = Annotated[Decimal, Field(ge=0, max_digits=9, decimal_places=2)]

@@ -53,18 +53,41 @@ from events.selection import (
 )
 
 CATALOGUE: tuple[type[Event], ...] = (
-    ChallengePublished, CallOpened, CallClosed, CohortStarted,
-    AcceleratorStarted, AcceleratorCompleted, ParticipationTerminated,
-    ExpertSessionLogged, HardwareLent, HardwareReturned,
-    ApplicationSubmitted, ApplicationWithdrawn,
-    ReviewerAssigned, ConflictOfInterestDeclared, ApplicationScored, ApplicationDecided,
-    OfferAccepted, OfferDeclined,
-    MilestonePlanned, DeliverableSubmitted, MilestoneApproved, MilestoneSentBack,
+    ChallengePublished,
+    CallOpened,
+    CallClosed,
+    CohortStarted,
+    AcceleratorStarted,
+    AcceleratorCompleted,
+    ParticipationTerminated,
+    ExpertSessionLogged,
+    HardwareLent,
+    HardwareReturned,
+    ApplicationSubmitted,
+    ApplicationWithdrawn,
+    ReviewerAssigned,
+    ConflictOfInterestDeclared,
+    ApplicationScored,
+    ApplicationDecided,
+    OfferAccepted,
+    OfferDeclined,
+    MilestonePlanned,
+    DeliverableSubmitted,
+    MilestoneApproved,
+    MilestoneSentBack,
     MilestoneOverdue,
-    PaymentRequested, PaymentApproved, PaymentRejected, PaymentInstructed,
-    PaymentDisbursed, PaymentFailed,
-    PilotProposed, PilotApproved, PilotStarted, PilotCompleted, PilotCancelled,
-)  # fmt: skip
+    PaymentRequested,
+    PaymentApproved,
+    PaymentRejected,
+    PaymentInstructed,
+    PaymentDisbursed,
+    PaymentFailed,
+    PilotProposed,
+    PilotApproved,
+    PilotStarted,
+    PilotCompleted,
+    PilotCancelled,
+)
 
 EVENT_TYPES: dict[str, type[Event]] = {cls.event_type(): cls for cls in CATALOGUE}
 
@@ -77,9 +100,7 @@ class UnknownEventType(ValueError):
     pass
 
 
-def envelope(
-    event: Event, *, source: str, time: datetime, stream: str, version: int
-) -> CloudEvent:
+def envelope(event: Event, *, source: str, time: datetime, stream: str, version: int) -> CloudEvent:
     return CloudEvent(
         id=event_id(stream, version),
         source=source,

@@ -74,12 +74,17 @@ def startup_table(views: Iterable[StartupView], title: str = "Startups") -> Tabl
         started = bool(v.milestones)
         late = sum(m.overdue or m.late for m in v.milestones.values())
         table.add_row(
-            v.startup_id, v.company_name, v.challenge_id, v.phase,
+            v.startup_id,
+            v.company_name,
+            v.challenge_id,
+            v.phase,
             f"{v.milestones_done}/{len(v.milestones)}" if started else "-",
-            str(v.milestones_overdue) if started else "-", str(late) if started else "-",
-            money(v.paid), money(v.remaining) if started else "-",
+            str(v.milestones_overdue) if started else "-",
+            str(late) if started else "-",
+            money(v.paid),
+            money(v.remaining) if started else "-",
             f"{v.pilot_status} ({v.pilot_city})" if v.pilot_city else "-",
-        )  # fmt: skip
+        )
     return table
 
 

@@ -30,9 +30,17 @@ def publish(
     description: Annotated[str, typer.Option()] = "",
 ) -> None:
     """Publish a challenge with its call window; the scheduler opens the call on its first day."""
-    of(ctx).send(lambda: intake.PublishChallenge(
-        challenge_id=challenge_id, city_id=city, domain=domain, title=title,  # type: ignore[arg-type]
-        description=description, opens_on=opens, closes_on=closes))  # type: ignore[arg-type]
+    of(ctx).send(
+        lambda: intake.PublishChallenge(
+            challenge_id=challenge_id,
+            city_id=city,
+            domain=domain,
+            title=title,
+            description=description,
+            opens_on=opens,
+            closes_on=closes,
+        )
+    )
 
 
 @challenge.command("open")
@@ -54,10 +62,13 @@ def list_(ctx: typer.Context) -> None:
 
     from accelerator.embedded import queries
 
-    table = Table("challenge", "city", "domain", "window", "call", "title", title="Challenges",
-                  title_justify="left")  # fmt: skip
+    table = Table(
+        "challenge", "city", "domain", "window", "call", "title", title="Challenges", title_justify="left"
+    )
     for c in queries.challenges(of(ctx).runtime):
-        table.add_row(c.challenge_id, c.city_id, c.domain, f"{c.opens_on} – {c.closes_on}", c.status, c.title)
+        table.add_row(
+            c.challenge_id, c.city_id, c.domain, f"{c.opens_on} to {c.closes_on}", c.status, c.title
+        )
     console.print(table)
 
 
@@ -81,10 +92,16 @@ def apply(
 ) -> None:
     """Submit a company's application to an open challenge."""
     amount = _euros(budget, "requested_budget")
-    of(ctx).send(lambda: intake.SubmitApplication(
-        challenge_id=challenge_id, company_name=company, enterprise_number=enterprise_number,
-        contact=Contact(name=contact_name, email=contact_email, phone=contact_phone),
-        proposal=proposal, requested_budget=amount))  # fmt: skip
+    of(ctx).send(
+        lambda: intake.SubmitApplication(
+            challenge_id=challenge_id,
+            company_name=company,
+            enterprise_number=enterprise_number,
+            contact=Contact(name=contact_name, email=contact_email, phone=contact_phone),
+            proposal=proposal,
+            requested_budget=amount,
+        )
+    )
 
 
 def withdraw(ctx: typer.Context, startup: str, reason: Annotated[str, typer.Option()]) -> None:
@@ -101,13 +118,12 @@ def assign(ctx: typer.Context, startup: str, reviewer: str) -> None:
 
 
 @review.command("conflict")
-def conflict(
-    ctx: typer.Context, startup: str, reviewer: str, reason: Annotated[str, typer.Option()]
-) -> None:
+def conflict(ctx: typer.Context, startup: str, reviewer: str, reason: Annotated[str, typer.Option()]) -> None:
     """Record a reviewer's conflict of interest: their score (if any) no longer counts."""
     c = of(ctx)
-    c.send(lambda: sel.DeclareConflictOfInterest(
-        startup_id=c.startup(startup), reviewer=reviewer, reason=reason))  # fmt: skip
+    c.send(
+        lambda: sel.DeclareConflictOfInterest(startup_id=c.startup(startup), reviewer=reviewer, reason=reason)
+    )
 
 
 @review.command("score")
@@ -137,8 +153,7 @@ def decide(
 ) -> None:
     """Decide on an application."""
     c = of(ctx)
-    c.send(lambda: sel.DecideApplication(
-        startup_id=c.startup(startup), decision=decision, note=note))  # type: ignore[arg-type]
+    c.send(lambda: sel.DecideApplication(startup_id=c.startup(startup), decision=decision, note=note))
 
 
 @offer.command("accept")

@@ -31,12 +31,14 @@ def start_cohort(
 ) -> None:
     """Start six months of accelerator for a cohort of startups that accepted their offer."""
     c = of(ctx)
-    ids = [c.startup(s) for s in startup] if startup else [
-        v.startup_id for v in queries.startups(c.runtime) if v.phase == "accepted"
-    ]  # fmt: skip
+    ids = (
+        [c.startup(s) for s in startup]
+        if startup
+        else [v.startup_id for v in queries.startups(c.runtime) if v.phase == "accepted"]
+    )
     if not ids:
         fail("startup_ids: no startup has accepted an offer and is waiting for a cohort")
-    c.send(lambda: acc.StartCohort(cohort_id=cohort_id, starts_on=starts, startup_ids=tuple(ids)))  # type: ignore[arg-type]
+    c.send(lambda: acc.StartCohort(cohort_id=cohort_id, starts_on=starts, startup_ids=tuple(ids)))
 
 
 @milestone.command("plan")
@@ -50,14 +52,19 @@ def plan(
 ) -> None:
     """Add a milestone to a startup's plan, or change one not yet approved."""
     c = of(ctx)
-    c.send(lambda: acc.PlanMilestone(startup_id=c.startup(startup), key=key, title=title,
-                                     due_on=due, tranche_percent=tranche_percent))  # type: ignore[arg-type]
+    c.send(
+        lambda: acc.PlanMilestone(
+            startup_id=c.startup(startup),
+            key=key,
+            title=title,
+            due_on=due,
+            tranche_percent=tranche_percent,
+        )
+    )
 
 
 @milestone.command("submit")
-def submit(
-    ctx: typer.Context, startup: str, key: str, deliverable: Annotated[str, typer.Option()]
-) -> None:
+def submit(ctx: typer.Context, startup: str, key: str, deliverable: Annotated[str, typer.Option()]) -> None:
     """Submit a deliverable (a link or a short description) for a milestone."""
     c = of(ctx)
     c.send(lambda: acc.SubmitDeliverable(startup_id=c.startup(startup), key=key, deliverable=deliverable))
@@ -94,8 +101,15 @@ def log_session(
 ) -> None:
     """Log an expert or mentor session."""
     c = of(ctx)
-    c.send(lambda: acc.LogExpertSession(startup_id=c.startup(startup), expert=expert_name,
-                                        topic=topic, held_on=held_on, hours=hours))  # type: ignore[arg-type]
+    c.send(
+        lambda: acc.LogExpertSession(
+            startup_id=c.startup(startup),
+            expert=expert_name,
+            topic=topic,
+            held_on=held_on,
+            hours=hours,
+        )
+    )
 
 
 @hardware.command("lend")
@@ -122,8 +136,11 @@ def request(
     """Request a tranche for an approved milestone (refused past the EUR 10,000 cap)."""
     c = of(ctx)
     euros = _euros(amount, "amount")
-    c.send(lambda: pay.RequestPayment(startup_id=c.startup(startup), milestone_key=milestone_key,
-                                      amount=euros, iban=iban))  # fmt: skip
+    c.send(
+        lambda: pay.RequestPayment(
+            startup_id=c.startup(startup), milestone_key=milestone_key, amount=euros, iban=iban
+        )
+    )
 
 
 @payment.command("approve")

@@ -61,22 +61,41 @@ def _current(c: Context, startup_id: str) -> StartupView:
 def _print_view(v: StartupView, when: str) -> None:
     console.print(startup_table([v], title=f"{v.company_name} ({v.enterprise_number}){when}"))
     if v.milestones:
-        table = Table("milestone", "due", "tranche", "status", "overdue", "late", "sent back",
-                      title="Milestones", title_justify="left")  # fmt: skip
+        table = Table(
+            "milestone",
+            "due",
+            "tranche",
+            "status",
+            "overdue",
+            "late",
+            "sent back",
+            title="Milestones",
+            title_justify="left",
+        )
         for m in v.milestones.values():
-            table.add_row(m.key, str(m.due_on), f"{m.tranche_percent} %", m.status,
-                          "yes" if m.overdue else "", "yes" if m.late else "", str(m.sent_back or ""))  # fmt: skip
+            table.add_row(
+                m.key,
+                str(m.due_on),
+                f"{m.tranche_percent} %",
+                m.status,
+                "yes" if m.overdue else "",
+                "yes" if m.late else "",
+                str(m.sent_back or ""),
+            )
         console.print(table)
     if v.payments:
-        table = Table("payment", "amount €", "status", "attempts", "reason", title="Payments",
-                      title_justify="left")  # fmt: skip
+        table = Table(
+            "payment", "amount €", "status", "attempts", "reason", title="Payments", title_justify="left"
+        )
         for p in v.payments.values():
             table.add_row(p.payment_id, money(p.amount), p.status, str(p.attempts), p.reason)
         console.print(table)
-    extras = [f"scores: {dict(v.scores)}" if v.scores else "",
-              f"expert sessions: {v.expert_sessions} ({v.expert_hours:g} h)" if v.expert_sessions else "",
-              f"hardware on loan: {', '.join(v.hardware_on_loan)}" if v.hardware_on_loan else "",
-              f"pilot: {v.pilot_title} — {v.pilot_status}" if v.pilot_title else ""]  # fmt: skip
+    extras = [
+        f"scores: {dict(v.scores)}" if v.scores else "",
+        f"expert sessions: {v.expert_sessions} ({v.expert_hours:g} h)" if v.expert_sessions else "",
+        f"hardware on loan: {', '.join(v.hardware_on_loan)}" if v.hardware_on_loan else "",
+        f"pilot: {v.pilot_title} — {v.pilot_status}" if v.pilot_title else "",
+    ]
     for line in filter(None, extras):
         console.print(line, highlight=False)
 
@@ -98,7 +117,8 @@ def watch(
     shown, deadline = 0, (wallclock.monotonic() + seconds) if seconds is not None else None
     try:
         while deadline is None or wallclock.monotonic() < deadline:
-            for position, ce in runtime.store.read_after(position, 500, family or ()):  # noqa: B007
+            batch = runtime.store.read_after(position, 500, family or ())
+            for position, ce in batch:  # noqa: B007 - the last one is where the next look starts
                 write(event_line(ce))
                 shown += 1
                 if max_events is not None and shown >= max_events:
@@ -114,8 +134,10 @@ def rebuild(
 ) -> None:
     """Replay the whole log into fresh views and report whether they match the read model."""
     report = queries.rebuild(of(ctx).runtime, repair=repair)
-    console.print(f"replayed {report.events} events into {report.startups} startups and "
-                  f"{report.challenges} challenges", highlight=False)  # fmt: skip
+    console.print(
+        f"replayed {report.events} events into {report.startups} startups and {report.challenges} challenges",
+        highlight=False,
+    )
     if report.matches:
         console.print("[green]the read model matches the log[/]")
         return
@@ -174,8 +196,11 @@ def demo(
     programme = run_demo(runtime, clock, say=(lambda _line: None) if quiet else _say)
     views = queries.startups(runtime)
     console.print(startup_table(views, title=f"Projected state on {clock.now().date()} ({store})"))
-    console.print(f"{runtime.store.head()} events; {len(programme.refusals)} refusals shown; "
-                  f"explore with: accelerator --store {store} show Parkly", highlight=False)  # fmt: skip
+    console.print(
+        f"{runtime.store.head()} events; {len(programme.refusals)} refusals shown; "
+        f"explore with: accelerator --store {store} show Parkly",
+        highlight=False,
+    )
 
 
 def _say(line: str) -> None:

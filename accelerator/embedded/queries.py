@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -33,9 +34,10 @@ def resolve(runtime: EmbeddedRuntime, ref: str) -> str:
         if view.startup_id == ref:
             return ref
     matches = {
-        v.startup_id for v in known
+        v.startup_id
+        for v in known
         if v.startup_id.startswith(ref) or v.company_name.casefold() == ref.casefold()
-    }  # fmt: skip
+    }
     if len(matches) == 1:
         return matches.pop()
     if matches:
@@ -95,7 +97,7 @@ def rebuild(runtime: EmbeddedRuntime, repair: bool = False) -> RebuildReport:
     return report
 
 
-def _differences(kind: str, fresh: dict[str, object], stored: dict[str, object]) -> list[str]:
+def _differences(kind: str, fresh: Mapping[str, object], stored: Mapping[str, object]) -> list[str]:
     found = []
     for key in sorted(fresh.keys() | stored.keys()):
         if key not in stored:

@@ -108,8 +108,7 @@ class EmbeddedRuntime:
     def _dead_letter(self, consumer: str, position: int, ce: CloudEvent, reason: str) -> None:
         log.warning("dead letter from %s at %s: %s", consumer, position, reason)
         with Session(self.engine) as session:
-            session.add(DeadLetter(consumer=consumer, position=position, reason=reason,
-                                   payload=ce.to_json()))  # fmt: skip
+            session.add(DeadLetter(consumer=consumer, position=position, reason=reason, payload=ce.to_json()))
             session.commit()
 
     def now(self) -> datetime:

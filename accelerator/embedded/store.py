@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, UniqueConstraint, event
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel, create_engine, func, select
+from sqlmodel import Field, Session, SQLModel, col, create_engine, func, select
 
 from events import CloudEvent, Event, envelope, parse
 from services.kernel import Clock
@@ -107,8 +107,9 @@ class SqliteEventStore:
     def load(self, stream: str) -> list[Event]:
         with Session(self.engine) as session:
             rows = session.exec(
-                select(StoredEvent.envelope).where(StoredEvent.stream == stream)
-                .order_by(StoredEvent.version)  # fmt: skip
+                select(StoredEvent.envelope)
+                .where(StoredEvent.stream == stream)
+                .order_by(col(StoredEvent.version))
             )
             return [parse(CloudEvent.from_json(raw)) for raw in rows]
 
@@ -117,10 +118,18 @@ class SqliteEventStore:
         rows = []
         for version, item in enumerate(events, start=expected_version + 1):
             ce = envelope(item, source=self.source, time=now, stream=stream, version=version)
-            rows.append(StoredEvent(
-                id=ce.id, stream=stream, version=version, type=ce.type, family=ce.family,
-                subject=ce.subject, time=now, envelope=ce.to_json(),
-            ))  # fmt: skip
+            rows.append(
+                StoredEvent(
+                    id=ce.id,
+                    stream=stream,
+                    version=version,
+                    type=ce.type,
+                    family=ce.family,
+                    subject=ce.subject,
+                    time=now,
+                    envelope=ce.to_json(),
+                )
+            )
         try:
             with Session(self.engine) as session:
                 current = session.exec(
@@ -136,19 +145,19 @@ class SqliteEventStore:
     def read_after(
         self, position: int, limit: int = 1000, families: Sequence[str] = ()
     ) -> list[tuple[int, CloudEvent]]:
-        query = select(StoredEvent).where(StoredEvent.position > position)  # type: ignore[operator]
+        query = select(StoredEvent).where(col(StoredEvent.position) > position)
         if families:
-            query = query.where(StoredEvent.family.in_(families))  # type: ignore[attr-defined]
-        query = query.order_by(StoredEvent.position).limit(limit)  # type: ignore[arg-type]
+            query = query.where(col(StoredEvent.family).in_(families))
+        query = query.order_by(col(StoredEvent.position)).limit(limit)
         with Session(self.engine) as session:
             return [(row.position or 0, row.cloud_event()) for row in session.exec(query)]
 
     def history(self, subject: str, until: datetime | None = None) -> list[CloudEvent]:
         query = select(StoredEvent).where(StoredEvent.subject == subject)
         if until is not None:
-            query = query.where(StoredEvent.time <= until)  # type: ignore[operator]
+            query = query.where(col(StoredEvent.time) <= until)
         with Session(self.engine) as session:
-            rows = session.exec(query.order_by(StoredEvent.position))  # type: ignore[arg-type]
+            rows = session.exec(query.order_by(col(StoredEvent.position)))
             return [row.cloud_event() for row in rows]
 
     def head(self) -> int:

@@ -28,8 +28,7 @@ from services.kernel import UnitOfWork
 from services.rules import RULES
 from services.selection.domain import SELECTION
 
-C = TypeVar("C", PlanMilestone, ApproveMilestone, SendBackMilestone, TerminateParticipation,
-            LogExpertSession)  # fmt: skip
+C = TypeVar("C", PlanMilestone, ApproveMilestone, SendBackMilestone, TerminateParticipation, LogExpertSession)
 D = TypeVar("D", SubmitDeliverable, MarkMilestoneOverdue, CompleteAccelerator)
 
 

@@ -169,15 +169,11 @@ def _check_budget(budget: Decimal, cap: Decimal) -> None:
         raise Rejected("requested_budget", "must be in whole cents")
 
 
-def withdraw(
-    state: Application, cmd: WithdrawApplication, offer_accepted: bool
-) -> list[Event]:
+def withdraw(state: Application, cmd: WithdrawApplication, offer_accepted: bool) -> list[Event]:
     if not state.submitted:
         raise Rejected("startup_id", f"no application {cmd.startup_id}")
     if state.withdrawn:
         raise Rejected("startup_id", f"{cmd.startup_id} has already withdrawn")
     if offer_accepted:
-        raise Rejected(
-            "startup_id", f"{cmd.startup_id} accepted its offer; the programme can terminate it"
-        )
+        raise Rejected("startup_id", f"{cmd.startup_id} accepted its offer; the programme can terminate it")
     return [ApplicationWithdrawn(startup_id=state.startup_id, city_id=state.city_id, reason=cmd.reason)]

@@ -8,7 +8,7 @@ can never both pass the cap. Payment ids are stable; finance's answers are idemp
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -131,23 +131,28 @@ def request(
     earlier = [p for p in state.payments.values() if p.milestone_key == cmd.milestone_key]
     live = [p for p in earlier if p.status is not PaymentStatus.REJECTED]
     if live:
-        raise Rejected(
-            "milestone_key", f"a tranche for {cmd.milestone_key} is already {live[0].payment_id}"
-        )
+        raise Rejected("milestone_key", f"a tranche for {cmd.milestone_key} is already {live[0].payment_id}")
     payment_id = f"{cmd.startup_id}/{cmd.milestone_key}/{len(earlier) + 1}"
     city = participation.city_id
     over = _over_cap(state.committed(), cmd.amount, rules.grant_cap) or _over_award(
         state.committed(), cmd.amount, award
     )
     if over:
-        return [PaymentRejected(startup_id=cmd.startup_id, city_id=city, payment_id=payment_id,
-                                amount=cmd.amount, reason=over)]  # fmt: skip
+        return [
+            PaymentRejected(
+                startup_id=cmd.startup_id, city_id=city, payment_id=payment_id, amount=cmd.amount, reason=over
+            )
+        ]
     return [
         PaymentRequested(
-            startup_id=cmd.startup_id, city_id=city, payment_id=payment_id,
-            milestone_key=cmd.milestone_key, amount=cmd.amount, iban=iban,
+            startup_id=cmd.startup_id,
+            city_id=city,
+            payment_id=payment_id,
+            milestone_key=cmd.milestone_key,
+            amount=cmd.amount,
+            iban=iban,
         )
-    ]  # fmt: skip
+    ]
 
 
 def _over_cap(committed: Decimal, amount: Decimal, cap: Decimal) -> str | None:
@@ -178,10 +183,15 @@ def _payment(state: Grant, payment_id: str, *allowed: PaymentStatus) -> Payment:
     return payment
 
 
-def _event(state: Grant, payment: Payment, cls: type[Event], **fields: object) -> Event:
+def _event(state: Grant, payment: Payment, cls: Callable[..., Event], **fields: object) -> Event:
     startup = payment.payment_id.split("/", 1)[0]
-    return cls(startup_id=startup, city_id=state.city_id, payment_id=payment.payment_id,
-               amount=payment.amount, **fields)  # fmt: skip
+    return cls(
+        startup_id=startup,
+        city_id=state.city_id,
+        payment_id=payment.payment_id,
+        amount=payment.amount,
+        **fields,
+    )
 
 
 def approve(state: Grant, cmd: ApprovePayment, rules: ProgrammeRules) -> list[Event]:
@@ -208,8 +218,9 @@ def record_disbursement(state: Grant, cmd: RecordDisbursement) -> list[Event]:
     payment = _payment(state, cmd.payment_id, PaymentStatus.INSTRUCTED, PaymentStatus.DISBURSED)
     if payment.status is PaymentStatus.DISBURSED:
         return []  # finance told us twice
-    return [_event(state, payment, PaymentDisbursed, attempt=payment.attempts,
-                   bank_reference=cmd.bank_reference)]  # fmt: skip
+    return [
+        _event(state, payment, PaymentDisbursed, attempt=payment.attempts, bank_reference=cmd.bank_reference)
+    ]
 
 
 def record_failure(state: Grant, cmd: RecordPaymentFailure) -> list[Event]:
@@ -221,8 +232,7 @@ def record_failure(state: Grant, cmd: RecordPaymentFailure) -> list[Event]:
 
 def retry(state: Grant, cmd: RetryPayment) -> list[Event]:
     payment = _payment(state, cmd.payment_id, PaymentStatus.FAILED)
-    return [_event(state, payment, PaymentInstructed, iban=payment.iban,
-                   attempt=payment.attempts + 1)]  # fmt: skip
+    return [_event(state, payment, PaymentInstructed, iban=payment.iban, attempt=payment.attempts + 1)]
 
 
 def react(event: Event) -> list[Command]:

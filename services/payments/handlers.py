@@ -23,8 +23,7 @@ from services.payments.commands import (
 from services.payments.domain import GRANT, Grant
 from services.rules import RULES
 
-C = TypeVar("C", RejectPayment, InstructPayment, RecordDisbursement, RecordPaymentFailure,
-            RetryPayment)  # fmt: skip
+C = TypeVar("C", RejectPayment, InstructPayment, RecordDisbursement, RecordPaymentFailure, RetryPayment)
 
 
 def _on_grant(

@@ -74,7 +74,8 @@ def propose(
 def _require(state: Pilot, startup_id: str, status: PilotStatus, action: str) -> None:
     if state.status is not status:
         raise Rejected(
-            "startup_id", f"{startup_id}'s pilot is {state.status}; only a {status} one can be {action}"
+            "startup_id",
+            f"{startup_id}'s pilot is {state.status}; only a {status} one can be {action}",
         )
 
 

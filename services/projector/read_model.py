@@ -49,11 +49,14 @@ def save_startups(session: Session, views: Iterable[StartupView]) -> None:
     for view in views:
         session.merge(
             StartupRow(
-                startup_id=view.startup_id, company_name=view.company_name,
-                challenge_id=view.challenge_id, city_id=view.city_id, phase=view.phase,
+                startup_id=view.startup_id,
+                company_name=view.company_name,
+                challenge_id=view.challenge_id,
+                city_id=view.city_id,
+                phase=view.phase,
                 view=view.model_dump_json(),
             )
-        )  # fmt: skip
+        )
 
 
 def save_challenges(session: Session, views: Iterable[ChallengeView]) -> None:

@@ -192,8 +192,9 @@ def _(event: pr.HardwareReturned, view: StartupView) -> None:
 @apply.register
 def _(event: ms.MilestonePlanned, view: StartupView) -> None:
     old = view.milestones.get(event.key)
-    new = MilestoneView(key=event.key, title=event.title, due_on=event.due_on,
-                        tranche_percent=event.tranche_percent)  # fmt: skip
+    new = MilestoneView(
+        key=event.key, title=event.title, due_on=event.due_on, tranche_percent=event.tranche_percent
+    )
     view.milestones[event.key] = old.model_copy(update=new.model_dump(exclude={"status"})) if old else new
 
 
@@ -223,18 +224,23 @@ def _(event: ms.MilestoneOverdue, view: StartupView) -> None:
 @apply.register
 def _(event: pay.PaymentRequested, view: StartupView) -> None:
     view.payments[event.payment_id] = PaymentView(
-        payment_id=event.payment_id, milestone_key=event.milestone_key,
-        amount=event.amount, status="requested",
-    )  # fmt: skip
+        payment_id=event.payment_id,
+        milestone_key=event.milestone_key,
+        amount=event.amount,
+        status="requested",
+    )
 
 
 @apply.register
 def _(event: pay.PaymentRejected, view: StartupView) -> None:
     milestone = event.payment_id.split("/")[1]
     view.payments[event.payment_id] = PaymentView(
-        payment_id=event.payment_id, milestone_key=milestone, amount=event.amount,
-        status="rejected", reason=event.reason,
-    )  # fmt: skip
+        payment_id=event.payment_id,
+        milestone_key=milestone,
+        amount=event.amount,
+        status="rejected",
+        reason=event.reason,
+    )
 
 
 def _payment_status(event: pay.PaymentEvent, view: StartupView, status: str) -> None:

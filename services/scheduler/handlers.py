@@ -10,9 +10,7 @@ from services.kernel import Command, UnitOfWork
 from services.scheduler import domain
 
 
-def due_commands(
-    uow: UnitOfWork, challenge_ids: Iterable[str], startup_ids: Iterable[str]
-) -> list[Command]:
+def due_commands(uow: UnitOfWork, challenge_ids: Iterable[str], startup_ids: Iterable[str]) -> list[Command]:
     day = uow.today()
     commands: list[Command] = []
     for challenge_id in challenge_ids:

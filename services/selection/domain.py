@@ -6,10 +6,10 @@ a waitlisted startup may still be selected; only a selected startup answers an o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Mapping
 
 from events.base import Event
 from events.selection import (
@@ -102,15 +102,11 @@ def score(
 ) -> list[Event]:
     _open_for_review(state, application, cmd.startup_id)
     if cmd.reviewer in state.conflicted:
-        raise Rejected(
-            "reviewer", f"{cmd.reviewer} declared a conflict of interest and may not score"
-        )
+        raise Rejected("reviewer", f"{cmd.reviewer} declared a conflict of interest and may not score")
     if cmd.reviewer not in state.reviewers:
         raise Rejected("reviewer", f"{cmd.reviewer} is not assigned to {cmd.startup_id}")
     weighted = weighted_score(cmd.scores, rules)
-    return [
-        ApplicationScored(city_id=application.city_id, weighted_score=weighted, **cmd.model_dump())
-    ]
+    return [ApplicationScored(city_id=application.city_id, weighted_score=weighted, **cmd.model_dump())]
 
 
 def weighted_score(scores: Mapping[str, int], rules: ProgrammeRules) -> Decimal:
