@@ -6,15 +6,28 @@ import re
 from decimal import Decimal
 from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 FAMILIES = ("programme", "applications", "selection", "milestones", "payments", "pilots")
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$", min_length=2, max_length=63)]
 """An identifier a person can type: lowercase letters, digits and dashes."""
 
-Euros = Annotated[Decimal, Field(ge=0, max_digits=9, decimal_places=2)]
-"""An amount of euros with cents, never negative."""
+Euros = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=9, decimal_places=2),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^[0-9]{1,7}(\.[0-9]{1,2})?$", "description": "euros, e.g. 2850.00"}
+    ),
+]
+"""An amount of euros with cents, never negative; on the wire a string, so no cent is lost."""
+
+Score = Annotated[
+    Decimal,
+    Field(ge=0, le=100, max_digits=5, decimal_places=2),
+    WithJsonSchema({"type": "string", "pattern": r"^[0-9]{1,3}(\.[0-9]{1,2})?$"}),
+]
+"""A weighted score, on the wire a decimal string."""
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from enum import StrEnum
 
-from events.base import Slug, StartupEvent, Text
+from events.base import Score, Slug, StartupEvent, Text
 
 
 class Decision(StrEnum):
@@ -32,14 +31,14 @@ class ApplicationScored(StartupEvent):
     city_id: Slug
     reviewer: Text
     scores: dict[str, int]
-    weighted_score: Decimal
+    weighted_score: Score
 
 
 class ApplicationDecided(StartupEvent):
     family = "selection"
     city_id: Slug
     decision: Decision
-    average_score: Decimal | None = None
+    average_score: Score | None = None
     note: str = ""
 
 

@@ -1,0 +1,76 @@
+"""JSON Schema for every event type and for the envelope, generated from the models.
+
+`python -m events.schemas` writes them under schemas/; `--check` fails when the files
+differ from what the code would generate (CI runs the check through the test suite).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from events.base import Event
+from events.envelope import CloudEvent
+from events.registry import CATALOGUE
+
+ROOT = Path(__file__).resolve().parent.parent / "schemas"
+BASE_URI = "https://accelerator-tracker.eu/schemas/"
+
+
+def event_schema(cls: type[Event]) -> dict[str, Any]:
+    schema = cls.model_json_schema(mode="validation")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{BASE_URI}events/{cls.event_type()}.json",
+        "x-cloudevents-type": cls.event_type(),
+        "x-family": cls.family,
+        **schema,
+        "description": (cls.__doc__ or cls.__name__).strip().splitlines()[0],
+    }
+
+
+def envelope_schema() -> dict[str, Any]:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{BASE_URI}cloudevent.json",
+        **CloudEvent.model_json_schema(mode="validation"),
+    }
+
+
+def rendered() -> dict[Path, str]:
+    files = {ROOT / "cloudevent.json": envelope_schema()}
+    for cls in CATALOGUE:
+        files[ROOT / "events" / f"{cls.event_type()}.json"] = event_schema(cls)
+    return {path: json.dumps(schema, indent=2, sort_keys=True) + "\n" for path, schema in files.items()}
+
+
+def stale() -> list[str]:
+    """The schema files that are missing, out of date, or no longer generated."""
+    expected = rendered()
+    found = [p for p in expected if not p.exists() or p.read_text() != expected[p]]
+    extra = set((ROOT / "events").glob("*.json")) - set(expected)
+    return sorted(str(p.relative_to(ROOT.parent)) for p in [*found, *extra])
+
+
+def write() -> None:
+    (ROOT / "events").mkdir(parents=True, exist_ok=True)
+    for path in set((ROOT / "events").glob("*.json")) - set(rendered()):
+        path.unlink()
+    for path, text in rendered().items():
+        path.write_text(text)
+
+
+def main(argv: list[str]) -> int:
+    if "--check" in argv:
+        outdated = stale()
+        for path in outdated:
+            print(f"out of date: {path} (run: python -m events.schemas)")
+        return 1 if outdated else 0
+    write()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
