@@ -21,8 +21,12 @@ COHORT_START = date(2027, 3, 1)
 
 def published(opens: date = date(2027, 1, 11), closes: date = date(2027, 2, 12)) -> ChallengePublished:
     return ChallengePublished(
-        challenge_id=CHALLENGE, city_id="brugge", domain="mobility",
-        title="Smart loading zones in the historic centre", opens_on=opens, closes_on=closes,
+        challenge_id=CHALLENGE,
+        city_id="brugge",
+        domain="mobility",
+        title="Smart loading zones in the historic centre",
+        opens_on=opens,
+        closes_on=closes,
     )
 
 
@@ -32,9 +36,14 @@ def opened() -> CallOpened:
 
 def applied(budget: Decimal = Decimal(10000)) -> ApplicationSubmitted:
     return ApplicationSubmitted(
-        startup_id=PARKLY, challenge_id=CHALLENGE, city_id="brugge", company_name="Parkly",
-        enterprise_number=PARKLY_NUMBER, contact=Contact(name="Lotte Parkly", email="lotte@parkly.be"),
-        proposal="Bookable loading zones with curb sensors", requested_budget=budget,
+        startup_id=PARKLY,
+        challenge_id=CHALLENGE,
+        city_id="brugge",
+        company_name="Parkly",
+        enterprise_number=PARKLY_NUMBER,
+        contact=Contact(name="Lotte Parkly", email="lotte@parkly.be"),
+        proposal="Bookable loading zones with curb sensors",
+        requested_budget=budget,
     )
 
 
@@ -54,13 +63,21 @@ def accepted() -> OfferAccepted:
 
 def started(start: date = COHORT_START) -> AcceleratorStarted:
     plan = tuple(
-        PlannedMilestone(key=line.key, title=line.title, due_on=start + timedelta(days=line.due_after_days),
-                         tranche_percent=line.tranche_percent)
+        PlannedMilestone(
+            key=line.key,
+            title=line.title,
+            due_on=start + timedelta(days=line.due_after_days),
+            tranche_percent=line.tranche_percent,
+        )
         for line in RULES.plan
     )
     return AcceleratorStarted(
-        startup_id=PARKLY, city_id="brugge", cohort_id="cohort-2027", starts_on=start,
-        ends_on=date(2027, 9, 1), milestones=plan,
+        startup_id=PARKLY,
+        city_id="brugge",
+        cohort_id="cohort-2027",
+        starts_on=start,
+        ends_on=date(2027, 9, 1),
+        milestones=plan,
     )
 
 

@@ -42,8 +42,12 @@ class TestStartingACohort:
         (event,) = accepted().when(
             StartCohort(cohort_id="cohort-2027", starts_on=b.COHORT_START, startup_ids=(b.PARKLY,))
         )
-        assert event == CohortStarted(cohort_id="cohort-2027", starts_on=date(2027, 3, 1),
-                                      ends_on=date(2027, 9, 1), startup_ids=(b.PARKLY,))
+        assert event == CohortStarted(
+            cohort_id="cohort-2027",
+            starts_on=date(2027, 3, 1),
+            ends_on=date(2027, 9, 1),
+            startup_ids=(b.PARKLY,),
+        )
 
     def test_refuses_a_startup_that_has_not_accepted(self) -> None:
         spec = Spec().given(f"application-{b.PARKLY}", b.applied())
@@ -51,8 +55,12 @@ class TestStartingACohort:
             spec.when(StartCohort(cohort_id="cohort-2027", starts_on=b.COHORT_START, startup_ids=(b.PARKLY,)))
 
     def test_the_policy_starts_the_accelerator_for_each_startup_of_the_cohort(self) -> None:
-        cohort = CohortStarted(cohort_id="cohort-2027", starts_on=b.COHORT_START, ends_on=date(2027, 9, 1),
-                               startup_ids=(b.PARKLY, "st-other"))
+        cohort = CohortStarted(
+            cohort_id="cohort-2027",
+            starts_on=b.COHORT_START,
+            ends_on=date(2027, 9, 1),
+            startup_ids=(b.PARKLY, "st-other"),
+        )
         assert [c.startup_id for c in react(cohort)] == [b.PARKLY, "st-other"]  # type: ignore[attr-defined]
 
     def test_starting_twice_changes_nothing(self) -> None:
@@ -67,7 +75,9 @@ class TestStartingACohort:
 
 class TestMilestones:
     def test_a_deliverable_on_time_is_not_late(self) -> None:
-        (event,) = in_accelerator().when(SubmitDeliverable(startup_id=b.PARKLY, key="kick-off", deliverable="x"))
+        (event,) = in_accelerator().when(
+            SubmitDeliverable(startup_id=b.PARKLY, key="kick-off", deliverable="x")
+        )
         assert isinstance(event, DeliverableSubmitted)
         assert not event.late
 
@@ -86,43 +96,69 @@ class TestMilestones:
             in_accelerator().when(SubmitDeliverable(startup_id=b.PARKLY, key="demo-day", deliverable="x"))
 
     def test_approval_needs_a_submitted_deliverable(self) -> None:
-        with pytest.raises(Rejected, match="key: milestone kick-off has no deliverable waiting \\(planned\\)"):
+        with pytest.raises(
+            Rejected, match="key: milestone kick-off has no deliverable waiting \\(planned\\)"
+        ):
             in_accelerator().when(ApproveMilestone(startup_id=b.PARKLY, key="kick-off"))
 
     def test_a_sent_back_deliverable_can_be_submitted_again_and_approved(self) -> None:
         spec = in_accelerator()
-        spec.given(PARTICIPATION, *spec.when(SubmitDeliverable(startup_id=b.PARKLY, key="kick-off",
-                                                                deliverable="v1")))
+        spec.given(
+            PARTICIPATION,
+            *spec.when(SubmitDeliverable(startup_id=b.PARKLY, key="kick-off", deliverable="v1")),
+        )
         (sent_back,) = spec.when(SendBackMilestone(startup_id=b.PARKLY, key="kick-off", reason="no budget"))
         assert isinstance(sent_back, MilestoneSentBack)
         spec.given(PARTICIPATION, sent_back)
-        spec.given(PARTICIPATION, *spec.when(SubmitDeliverable(startup_id=b.PARKLY, key="kick-off",
-                                                                deliverable="v2")))
+        spec.given(
+            PARTICIPATION,
+            *spec.when(SubmitDeliverable(startup_id=b.PARKLY, key="kick-off", deliverable="v2")),
+        )
         (approved,) = spec.when(ApproveMilestone(startup_id=b.PARKLY, key="kick-off"))
         assert approved.tranche_percent == 30  # type: ignore[attr-defined]
 
     def test_a_plan_never_releases_more_than_the_whole_grant(self) -> None:
         with pytest.raises(Rejected, match="tranche_percent: the plan would release 110 % of the grant"):
-            in_accelerator().when(PlanMilestone(startup_id=b.PARKLY, key="user-test", title="User test",
-                                                due_on=date(2027, 7, 1), tranche_percent=10))
+            in_accelerator().when(
+                PlanMilestone(
+                    startup_id=b.PARKLY,
+                    key="user-test",
+                    title="User test",
+                    due_on=date(2027, 7, 1),
+                    tranche_percent=10,
+                )
+            )
 
     def test_plans_an_extra_milestone_inside_the_six_months(self) -> None:
-        command = PlanMilestone(startup_id=b.PARKLY, key="user-test", title="User test with residents",
-                                due_on=date(2027, 7, 1), tranche_percent=0)
+        command = PlanMilestone(
+            startup_id=b.PARKLY,
+            key="user-test",
+            title="User test with residents",
+            due_on=date(2027, 7, 1),
+            tranche_percent=0,
+        )
         assert in_accelerator().when(command) == [MilestonePlanned(city_id="brugge", **command.model_dump())]
 
     def test_refuses_a_due_date_outside_the_six_months(self) -> None:
         with pytest.raises(Rejected, match="due_on: must fall within 2027-03-01 to 2027-09-01"):
-            in_accelerator().when(PlanMilestone(startup_id=b.PARKLY, key="late", title="Too late",
-                                                due_on=date(2027, 12, 1), tranche_percent=0))
+            in_accelerator().when(
+                PlanMilestone(
+                    startup_id=b.PARKLY,
+                    key="late",
+                    title="Too late",
+                    due_on=date(2027, 12, 1),
+                    tranche_percent=0,
+                )
+            )
 
 
 class TestDeadlines:
     def test_marks_a_missed_milestone_overdue_once(self) -> None:
         spec = in_accelerator(date(2027, 3, 16))
         (event,) = spec.when(MarkMilestoneOverdue(startup_id=b.PARKLY, key="kick-off"))
-        assert event == MilestoneOverdue(startup_id=b.PARKLY, city_id="brugge", key="kick-off",
-                                         due_on=date(2027, 3, 15))
+        assert event == MilestoneOverdue(
+            startup_id=b.PARKLY, city_id="brugge", key="kick-off", due_on=date(2027, 3, 15)
+        )
         spec.given(PARTICIPATION, event)
         assert spec.when(MarkMilestoneOverdue(startup_id=b.PARKLY, key="kick-off")) == []
 
@@ -139,14 +175,25 @@ class TestDeadlines:
 
 class TestHardware:
     def test_lends_an_item_to_a_startup_in_the_accelerator(self) -> None:
-        events = in_accelerator().when(LendHardware(item_id="lidar-01", startup_id=b.PARKLY, description="lidar"))
-        assert events == [HardwareLent(startup_id=b.PARKLY, city_id="brugge", item_id="lidar-01",
-                                       description="lidar", lent_on=date(2027, 3, 10))]
+        events = in_accelerator().when(
+            LendHardware(item_id="lidar-01", startup_id=b.PARKLY, description="lidar")
+        )
+        assert events == [
+            HardwareLent(
+                startup_id=b.PARKLY,
+                city_id="brugge",
+                item_id="lidar-01",
+                description="lidar",
+                lent_on=date(2027, 3, 10),
+            )
+        ]
 
     def test_refuses_an_item_already_on_loan(self) -> None:
         spec = in_accelerator()
-        spec.given("hardware-lidar-01", *spec.when(LendHardware(item_id="lidar-01", startup_id=b.PARKLY,
-                                                                description="lidar")))
+        spec.given(
+            "hardware-lidar-01",
+            *spec.when(LendHardware(item_id="lidar-01", startup_id=b.PARKLY, description="lidar")),
+        )
         with pytest.raises(Rejected, match="item_id: lidar-01 is on loan to"):
             spec.when(LendHardware(item_id="lidar-01", startup_id=b.PARKLY, description="lidar"))
 

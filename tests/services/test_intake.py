@@ -26,9 +26,12 @@ PARKLY_STREAM = f"application-{b.PARKLY}"
 
 def application(**changes: object) -> SubmitApplication:
     fields: dict[str, object] = dict(
-        challenge_id=b.CHALLENGE, company_name="Parkly", enterprise_number="0403.170.701",
+        challenge_id=b.CHALLENGE,
+        company_name="Parkly",
+        enterprise_number="0403.170.701",
         contact=Contact(name="Lotte Parkly", email="lotte@parkly.be"),
-        proposal="Bookable loading zones with curb sensors", requested_budget=Decimal(10000),
+        proposal="Bookable loading zones with curb sensors",
+        requested_budget=Decimal(10000),
     )
     return SubmitApplication.model_validate({**fields, **changes})
 
@@ -40,16 +43,23 @@ def open_challenge(today: date = date(2027, 1, 20)) -> Spec:
 class TestPublishingAChallenge:
     def test_publishes_with_its_call_window(self) -> None:
         command = PublishChallenge(
-            challenge_id=b.CHALLENGE, city_id="brugge", domain="mobility",  # type: ignore[arg-type]
+            challenge_id=b.CHALLENGE,
+            city_id="brugge",
+            domain="mobility",  # type: ignore[arg-type]
             title="Smart loading zones in the historic centre",
-            opens_on=date(2027, 1, 11), closes_on=date(2027, 2, 12),
+            opens_on=date(2027, 1, 11),
+            closes_on=date(2027, 2, 12),
         )
         assert Spec().when(command) == [ChallengePublished(**command.model_dump())]
 
     def test_refuses_a_window_that_closes_before_it_opens(self) -> None:
         command = PublishChallenge(
-            challenge_id=b.CHALLENGE, city_id="brugge", domain="mobility",  # type: ignore[arg-type]
-            title="Backwards", opens_on=date(2027, 2, 12), closes_on=date(2027, 1, 11),
+            challenge_id=b.CHALLENGE,
+            city_id="brugge",
+            domain="mobility",  # type: ignore[arg-type]
+            title="Backwards",
+            opens_on=date(2027, 2, 12),
+            closes_on=date(2027, 1, 11),
         )
         with pytest.raises(Rejected, match="closes_on: the call must close on or after"):
             Spec().when(command)

@@ -56,8 +56,14 @@ class TestRequestingATranche:
     def test_a_tranche_for_an_approved_milestone_is_requested(self) -> None:
         events = delivered("kick-off").when(request("kick-off", 3000))
         assert events == [
-            PaymentRequested(startup_id=b.PARKLY, city_id="brugge", payment_id=f"{b.PARKLY}/kick-off/1",
-                             milestone_key="kick-off", amount=Decimal(3000), iban=b.PARKLY_IBAN)
+            PaymentRequested(
+                startup_id=b.PARKLY,
+                city_id="brugge",
+                payment_id=f"{b.PARKLY}/kick-off/1",
+                milestone_key="kick-off",
+                amount=Decimal(3000),
+                iban=b.PARKLY_IBAN,
+            )
         ]
 
     def test_refuses_a_tranche_for_a_milestone_not_yet_approved(self) -> None:
@@ -133,8 +139,11 @@ class TestFromApprovalToDisbursement:
     def test_finance_reporting_a_disbursement_twice_changes_nothing(self) -> None:
         spec = self.requested()
         payment = f"{b.PARKLY}/kick-off/1"
-        for command in (ApprovePayment(payment_id=payment), InstructPayment(payment_id=payment),
-                        RecordDisbursement(payment_id=payment)):
+        for command in (
+            ApprovePayment(payment_id=payment),
+            InstructPayment(payment_id=payment),
+            RecordDisbursement(payment_id=payment),
+        ):
             run(spec, command)
         assert spec.when(RecordDisbursement(payment_id=payment)) == []
 
@@ -154,8 +163,11 @@ amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal(12000), place
 actions = st.lists(
     st.one_of(
         st.tuples(st.just("request"), st.sampled_from(KEYS), amounts),
-        st.tuples(st.sampled_from(["approve", "instruct", "disburse", "fail", "retry", "reject"]),
-                  st.sampled_from(KEYS), st.integers(1, 3)),
+        st.tuples(
+            st.sampled_from(["approve", "instruct", "disburse", "fail", "retry", "reject"]),
+            st.sampled_from(KEYS),
+            st.integers(1, 3),
+        ),
         st.tuples(st.just("redeliver"), st.none(), st.none()),
     ),
     max_size=40,

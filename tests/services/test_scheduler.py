@@ -32,7 +32,11 @@ def test_milestones_past_due_and_not_delivered_are_due_for_overdue() -> None:
 
 
 def test_the_programme_ends_at_month_six() -> None:
-    participation = PARTICIPATION.fold([b.started(), *(e for k in ("kick-off", "poc-design", "poc-delivered",
-                                                                   "final-demo") for e in b.delivered(k))])
+    participation = PARTICIPATION.fold(
+        [
+            b.started(),
+            *(e for k in ("kick-off", "poc-design", "poc-delivered", "final-demo") for e in b.delivered(k)),
+        ]
+    )
     assert deadline_commands(participation, date(2027, 8, 31)) == []
     assert deadline_commands(participation, date(2027, 9, 1)) == [CompleteAccelerator(startup_id=b.PARKLY)]

@@ -42,8 +42,13 @@ class TestScoring:
         )
         # 0.35*9 + 0.25*8 + 0.25*7 + 0.15*6 = 7.80
         assert events == [
-            ApplicationScored(startup_id=b.PARKLY, city_id="brugge", reviewer="An Peeters",
-                              scores=SCORES, weighted_score=Decimal("7.80"))
+            ApplicationScored(
+                startup_id=b.PARKLY,
+                city_id="brugge",
+                reviewer="An Peeters",
+                scores=SCORES,
+                weighted_score=Decimal("7.80"),
+            )
         ]
 
     @pytest.mark.parametrize("value", [-1, 11])
@@ -56,8 +61,11 @@ class TestScoring:
     def test_refuses_scores_missing_a_criterion(self) -> None:
         with pytest.raises(Rejected, match="scores: .*missing team"):
             applied_and_reviewed("An Peeters").when(
-                ScoreApplication(startup_id=b.PARKLY, reviewer="An Peeters",
-                                 scores={k: v for k, v in SCORES.items() if k != "team"})
+                ScoreApplication(
+                    startup_id=b.PARKLY,
+                    reviewer="An Peeters",
+                    scores={k: v for k, v in SCORES.items() if k != "team"},
+                )
             )
 
     def test_refuses_a_reviewer_who_is_not_assigned(self) -> None:
@@ -69,8 +77,9 @@ class TestScoring:
     def test_refuses_a_reviewer_with_a_declared_conflict(self) -> None:
         spec = applied_and_reviewed("Koen Janssens").given(
             SELECTION,
-            ConflictOfInterestDeclared(startup_id=b.PARKLY, city_id="brugge", reviewer="Koen Janssens",
-                                       reason="former co-founder"),
+            ConflictOfInterestDeclared(
+                startup_id=b.PARKLY, city_id="brugge", reviewer="Koen Janssens", reason="former co-founder"
+            ),
         )
         with pytest.raises(Rejected, match="reviewer: Koen Janssens declared a conflict of interest"):
             spec.when(ScoreApplication(startup_id=b.PARKLY, reviewer="Koen Janssens", scores=SCORES))
@@ -98,14 +107,20 @@ class TestDeciding:
     def scored(self) -> Spec:
         spec = applied_and_reviewed("An Peeters", "Sofie Maes")
         spec.when(ScoreApplication(startup_id=b.PARKLY, reviewer="An Peeters", scores=SCORES))
-        spec.when(ScoreApplication(startup_id=b.PARKLY, reviewer="Sofie Maes", scores=dict.fromkeys(SCORES, 9)))
+        spec.when(
+            ScoreApplication(startup_id=b.PARKLY, reviewer="Sofie Maes", scores=dict.fromkeys(SCORES, 9))
+        )
         return spec
 
     def test_a_decision_carries_the_average_weighted_score(self) -> None:
         events = self.scored().when(DecideApplication(startup_id=b.PARKLY, decision=Decision.SELECTED))
         assert events == [
-            ApplicationDecided(startup_id=b.PARKLY, city_id="brugge", decision=Decision.SELECTED,
-                               average_score=Decimal("8.40"))
+            ApplicationDecided(
+                startup_id=b.PARKLY,
+                city_id="brugge",
+                decision=Decision.SELECTED,
+                average_score=Decimal("8.40"),
+            )
         ]
 
     def test_a_waitlisted_startup_can_still_be_selected(self) -> None:
