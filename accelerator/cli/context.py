@@ -30,7 +30,9 @@ class Context:
 
     def send(self, build: Callable[[], Command]) -> None:
         """Build the command (validating its fields), run it, report its events or refusal."""
-        report(guarded(lambda: self.runtime.handle(build())))
+        head = self.runtime.store.head()
+        events = guarded(lambda: self.runtime.handle(build()))
+        report(events, [ce for _, ce in self.runtime.store.read_after(head)][len(events) :])
 
 
 def of(ctx: typer.Context) -> Context:

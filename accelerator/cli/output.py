@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from accelerator.embedded.store import ConcurrencyConflict, NotAStore
-from events import CloudEvent, Event
+from events import CloudEvent, Event, parse
 from events.payments import PaymentRejected
 from services.kernel import Rejected
 from services.projector.views import StartupView
@@ -49,12 +49,16 @@ def guarded(action: Callable[[], T]) -> T:
         fail(str(error))
 
 
-def report(events: Iterable[Event]) -> None:
+def report(events: Iterable[Event], followed_by: Iterable[CloudEvent] = ()) -> None:
+    """The command's own events, then what policies did in reaction."""
     recorded = list(events)
     if not recorded:
         console.print("nothing to do: already done", highlight=False)
     for event in recorded:
         console.print(f"[green]✔[/] {type(event).__name__} [bold]{event.subject}[/]", highlight=False)
+    for ce in followed_by:
+        name = parse(ce).__class__.__name__
+        console.print(f"  [dim]→[/] {name} [bold]{ce.subject}[/] (policy)", highlight=False)
     refusal = next((e for e in recorded if isinstance(e, PaymentRejected)), None)
     if refusal is not None:
         fail(f"payment {refusal.payment_id} rejected — {refusal.reason}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from collections.abc import Callable
 from datetime import date
@@ -31,6 +32,8 @@ IDS = [startup_id_for(b.CHALLENGE, number) for _, number in COMPANIES]
 KEYS = ("kick-off", "poc-design", "poc-delivered", "final-demo")
 SCORES = ("impact", "innovation", "feasibility", "team")
 
+DECISIONS = (Decision.SELECTED, Decision.SELECTED, Decision.WAITLISTED, Decision.REJECTED)
+
 Stage = Callable[[str, int], list[Command]]
 
 
@@ -55,16 +58,20 @@ def _milestone(key: str) -> list[Stage]:
 
 PIPELINE: list[Stage] = [
     _apply,
-    lambda s, n: [sel.AssignReviewer(startup_id=s, reviewer="An Peeters"),
-                  sel.ScoreApplication(startup_id=s, reviewer="An Peeters", scores=dict.fromkeys(SCORES, n % 12))],
-    lambda s, n: [sel.DecideApplication(startup_id=s, decision=list(Decision)[n % 4 // 2 * 2 if n % 5 else 0])],
+    lambda s, n: [
+        sel.AssignReviewer(startup_id=s, reviewer="An Peeters"),
+        sel.ScoreApplication(startup_id=s, reviewer="An Peeters", scores=dict.fromkeys(SCORES, n % 12)),
+    ],
+    lambda s, n: [sel.DecideApplication(startup_id=s, decision=DECISIONS[n % len(DECISIONS)])],
     lambda s, n: [sel.AcceptOffer(startup_id=s)],
     *[stage for key in KEYS for stage in _milestone(key)],
 ]  # fmt: skip
 
 DISRUPTIONS: dict[str, Stage] = {
     "withdraw": lambda s, n: [intake.WithdrawApplication(startup_id=s, reason="changed plans")],
-    "conflict": lambda s, n: [sel.DeclareConflictOfInterest(startup_id=s, reviewer="An Peeters", reason="friend")],
+    "conflict": lambda s, n: [
+        sel.DeclareConflictOfInterest(startup_id=s, reviewer="An Peeters", reason="friend")
+    ],
     "send back": lambda s, n: [acc.SendBackMilestone(startup_id=s, key=KEYS[n % 4], reason="incomplete")],
     "fail": lambda s, n: [pay.RecordPaymentFailure(payment_id=f"{s}/{KEYS[n % 4]}/1", reason="AC04")],
     "retry": lambda s, n: [pay.RetryPayment(payment_id=f"{s}/{KEYS[n % 4]}/1")],
@@ -91,10 +98,8 @@ class Run:
     def do(self, commands: list[Command]) -> None:
         self.last = commands
         for command in commands:
-            try:
+            with contextlib.suppress(Rejected):  # refusals are part of the story
                 self.runtime.handle(command)
-            except Rejected:
-                pass
 
     def step(self, verb: str, i: int, n: int) -> None:
         startup = IDS[i]

@@ -75,13 +75,10 @@ def test_an_event_travels_in_a_cloudevents_envelope_and_comes_back_equal() -> No
 
 
 def test_event_ids_are_deterministic_by_stream_and_version() -> None:
-    make = lambda version: envelope(
-        b.opened(),
-        source="x",
-        time=datetime.now(UTC),
-        stream="challenge-brugge-mobility-2027",
-        version=version,
-    )
+    def make(version: int) -> CloudEvent:
+        stream = "challenge-brugge-mobility-2027"
+        return envelope(b.opened(), source="x", time=datetime.now(UTC), stream=stream, version=version)
+
     assert make(2).id == make(2).id
     assert make(2).id != make(3).id
 

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Creates the virtual environment and installs the pinned project into it, once per change of
+# pyproject.toml. Sourced by demo.sh and test.sh; sets VENV.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+VENV="${ACCELERATOR_VENV:-.venv}"
+PYTHON="${PYTHON:-python3.11}"
+command -v "$PYTHON" >/dev/null || PYTHON=python3
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+    echo "error: python: Python 3.11 is needed (found $("$PYTHON" --version 2>&1))" >&2
+    exit 1
+fi
+[ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+    "$VENV/bin/python" -m pip install --quiet --upgrade pip
+    "$VENV/bin/python" -m pip install --quiet -e ".[test]"
+    rm -f "$VENV"/.installed-*
+    touch "$stamp"
+fi
+export VENV

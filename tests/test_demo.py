@@ -1,0 +1,150 @@
+"""The demo programme, as a specification of the whole lifecycle on the embedded runtime."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from datetime import datetime, time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from accelerator.bootstrap import bootstrap
+from accelerator.demo import APPLICANTS, JOURNEYS, START, Programme, run_demo
+from accelerator.embedded import queries
+from accelerator.embedded.runtime import EmbeddedRuntime
+from accelerator.settings import Settings
+from services.kernel import PROGRAMME_TZ, VirtualClock
+from services.projector.views import StartupView
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory: pytest.TempPathFactory) -> tuple[EmbeddedRuntime, Programme]:
+    clock = VirtualClock(datetime.combine(START, time(9), PROGRAMME_TZ))
+    runtime = bootstrap(Settings(store=tmp_path_factory.mktemp("demo") / "demo.db"), clock)
+    return runtime, run_demo(runtime, clock, say=lambda _line: None)
+
+
+@pytest.fixture(scope="module")
+def views(finished: tuple[EmbeddedRuntime, Programme]) -> dict[str, StartupView]:
+    return {v.company_name: v for v in queries.startups(finished[0])}
+
+
+def test_every_applicant_has_a_projected_state(views: dict[str, StartupView]) -> None:
+    assert set(views) == {a.company for a in APPLICANTS}
+    assert len({v.city_id for v in views.values()}) == 2
+    assert len({v.challenge_id for v in views.values()}) == 3
+
+
+def test_the_phases_at_the_end(views: dict[str, StartupView]) -> None:
+    phases = {company: view.phase for company, view in views.items()}
+    assert phases == {
+        "Parkly": "completed",
+        "Curbsense": "completed",
+        "Heatgrid": "completed",
+        "Litterlens": "completed",
+        "Canal Clean": "completed",
+        "Voltloop": "terminated",
+        "Watt Warden": "declined",
+        "Dustmap": "withdrawn",
+        "Cargoroute": "waitlisted",
+        "Binsight": "waitlisted",
+        "Veloflow": "rejected",
+        "Bus Beacon": "rejected",
+        "Solaris Roofs": "rejected",
+    }
+
+
+def test_startups_that_delivered_everything_were_paid_their_whole_award(
+    views: dict[str, StartupView],
+) -> None:
+    budgets = {a.company: a.budget for a in APPLICANTS}
+    for company, journey in JOURNEYS.items():
+        if len(journey.submits) == 4:
+            assert views[company].paid == budgets[company], company
+            assert views[company].milestones_done == 4, company
+
+
+def test_nobody_received_more_than_ten_thousand_euros(views: dict[str, StartupView]) -> None:
+    assert max(v.paid for v in views.values()) == Decimal(10000)
+    assert all(v.remaining >= 0 for v in views.values())
+
+
+def test_the_request_past_the_cap_was_recorded_as_rejected_with_its_reason(
+    views: dict[str, StartupView],
+) -> None:
+    (refused,) = [p for p in views["Heatgrid"].payments.values() if p.status == "rejected"]
+    assert refused.amount == Decimal(1000)
+    assert "above the EUR 10,000 cap" in refused.reason
+
+
+def test_the_failed_transfer_was_paid_on_its_second_attempt(views: dict[str, StartupView]) -> None:
+    kick_off = next(p for p in views["Curbsense"].payments.values() if p.milestone_key == "kick-off")
+    assert (kick_off.status, kick_off.attempts) == ("disbursed", 2)
+
+
+def test_late_and_overdue_milestones_show(views: dict[str, StartupView]) -> None:
+    assert views["Curbsense"].milestones["kick-off"].late
+    assert views["Canal Clean"].milestones["final-demo"].overdue
+    assert views["Heatgrid"].milestones["poc-design"].sent_back == 1
+    voltloop = views["Voltloop"]
+    assert (voltloop.milestones_done, voltloop.milestones_overdue, voltloop.paid) == (1, 1, Decimal("2250"))
+
+
+def test_two_pilots(views: dict[str, StartupView]) -> None:
+    pilots = {c: (v.pilot_city, v.pilot_status, v.pilot_rating) for c, v in views.items() if v.pilot_city}
+    assert pilots == {"Parkly": ("brugge", "completed", 4), "Heatgrid": ("mechelen", "started", None)}
+
+
+def test_experts_and_hardware(views: dict[str, StartupView]) -> None:
+    assert views["Parkly"].expert_hours == 2
+    assert views["Parkly"].hardware_on_loan == []
+    assert views["Litterlens"].hardware_on_loan == ["air-kit-07"]
+
+
+def test_the_demo_shows_its_refusals(finished: tuple[EmbeddedRuntime, Programme]) -> None:
+    refusals = finished[1].refusals
+    assert [r.split(":")[0] for r in refusals] == [
+        "requested_budget",
+        "enterprise_number",
+        "challenge_id",
+        "reviewer",
+    ]
+
+
+def test_the_read_model_matches_a_replay_of_the_log(finished: tuple[EmbeddedRuntime, Programme]) -> None:
+    report = queries.rebuild(finished[0])
+    assert report.matches, report.differences
+    assert report.startups == len(APPLICANTS)
+
+
+def readme_command(marker: str) -> str:
+    text = (ROOT / "README.md").read_text()
+    match = re.search(rf"```(?:bash|sh)\n(.*{marker}.*)\n```", text)
+    assert match, f"README.md has no command with {marker!r}"
+    return match.group(1)
+
+
+@pytest.mark.slow
+def test_the_readme_demo_command_runs_on_a_fresh_data_directory(tmp_path: Path) -> None:
+    command = readme_command("demo")
+    assert command == "bash scripts/demo.sh"
+    env = {
+        **os.environ,
+        "ACCELERATOR_DEMO_STORE": str(tmp_path / "fresh" / "demo.db"),
+        "ACCELERATOR_VENV": str(Path(sys.prefix)),
+    }
+    result = subprocess.run(
+        ["bash", "scripts/demo.sh"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Projected state on 2027-10-29" in result.stdout
+    for company in ("Parkly", "Heatgrid", "Voltloop"):
+        assert company in result.stdout
+    assert "PaymentRejected" in result.stdout
+    assert (tmp_path / "fresh" / "demo.db").exists()
