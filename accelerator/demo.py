@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from accelerator.embedded import queries
-from accelerator.embedded.runtime import EmbeddedRuntime
+from accelerator.runtime import Runtime
 from events.applications import Contact
 from events.base import Event
 from events.payments import PaymentRejected
@@ -134,7 +133,7 @@ Say = Callable[[str], None]
 class Programme:
     """Runs the agenda day by day: the scheduler ticks first, then the day's actions."""
 
-    def __init__(self, runtime: EmbeddedRuntime, clock: VirtualClock, say: Say) -> None:
+    def __init__(self, runtime: Runtime, clock: VirtualClock, say: Say) -> None:
         self.runtime, self.clock, self.say = runtime, clock, say
         self.agenda: dict[date, list[Callable[[], object]]] = defaultdict(list)
         self.ids = {
@@ -167,14 +166,14 @@ class Programme:
         day = START
         while day <= END:
             self.clock.set(datetime.combine(day, time(9), PROGRAMME_TZ))
-            for event in queries.tick(self.runtime):
+            for event in self.runtime.tick():
                 self.say(f"{day}  scheduler: {self.describe(event)}")
             for action in self.agenda.pop(day, []):
                 action()
             day += timedelta(days=1)
 
 
-def run_demo(runtime: EmbeddedRuntime, clock: VirtualClock, say: Say = print) -> Programme:
+def run_demo(runtime: Runtime, clock: VirtualClock, say: Say = print) -> Programme:
     programme = Programme(runtime, clock, say)
     _plan_calls(programme)
     _plan_selection(programme)

@@ -14,19 +14,25 @@ from datetime import datetime
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from accelerator.embedded import queries
 from accelerator.embedded.runtime import EmbeddedRuntime
 
 log = logging.getLogger(__name__)
 JOB_ID = "accelerator-deadline-check"
 
 
-def check_deadlines(runtime: EmbeddedRuntime) -> None:
-    for event in queries.tick(runtime):
+_runtime: EmbeddedRuntime | None = None
+"""The job store pickles jobs: the job finds this process's runtime here, not in its args."""
+
+
+def check_deadlines() -> None:
+    assert _runtime is not None, "the scheduler job runs only inside `run_forever`"
+    for event in _runtime.tick():
         log.info("scheduler: %s %s", type(event).__name__, event.subject)
 
 
 def run_forever(runtime: EmbeddedRuntime, interval: int, seconds: float | None = None) -> None:
+    global _runtime
+    _runtime = runtime
     scheduler = BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=runtime.engine, tablename="scheduler_jobs")},
         job_defaults={"coalesce": True, "max_instances": 1},
@@ -35,7 +41,6 @@ def run_forever(runtime: EmbeddedRuntime, interval: int, seconds: float | None =
         check_deadlines,
         "interval",
         seconds=interval,
-        args=[runtime],
         id=JOB_ID,
         replace_existing=True,
         next_run_time=None,

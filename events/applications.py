@@ -17,6 +17,7 @@ class Contact(Value):
 
 class ApplicationSubmitted(StartupEvent):
     family = "applications"
+    private = frozenset({"contact"})
     challenge_id: Slug
     city_id: Slug
     company_name: Text

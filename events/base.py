@@ -49,6 +49,8 @@ class Event(BaseModel):
 
     family: ClassVar[str]
     version: ClassVar[int] = 1
+    private: ClassVar[frozenset[str]] = frozenset()
+    """Fields with personal or banking data: removed before an event reaches a city's topic."""
 
     @classmethod
     def event_type(cls) -> str:

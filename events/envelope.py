@@ -31,6 +31,8 @@ class CloudEvent(BaseModel):
     city: str | None = None
     stream: str | None = None
     streamversion: int | None = Field(default=None, ge=1)
+    causationid: str | None = None
+    """The id of the command that caused this event (the Kafka runtime deduplicates by it)."""
     data: dict[str, Any]
 
     @property

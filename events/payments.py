@@ -19,6 +19,7 @@ class PaymentEvent(StartupEvent):
 
 
 class PaymentRequested(PaymentEvent):
+    private = frozenset({"iban"})
     milestone_key: Slug
     amount: Euros
     iban: str
@@ -36,6 +37,7 @@ class PaymentRejected(PaymentEvent):
 
 
 class PaymentInstructed(PaymentEvent):
+    private = frozenset({"iban"})
     amount: Euros
     iban: str
     attempt: int = Field(ge=1)

@@ -100,7 +100,15 @@ class UnknownEventType(ValueError):
     pass
 
 
-def envelope(event: Event, *, source: str, time: datetime, stream: str, version: int) -> CloudEvent:
+def envelope(
+    event: Event,
+    *,
+    source: str,
+    time: datetime,
+    stream: str,
+    version: int,
+    causation: str | None = None,
+) -> CloudEvent:
     return CloudEvent(
         id=event_id(stream, version),
         source=source,
@@ -110,6 +118,7 @@ def envelope(event: Event, *, source: str, time: datetime, stream: str, version:
         city=event.city,
         stream=stream,
         streamversion=version,
+        causationid=causation,
         data=event.model_dump(mode="json"),
     )
 

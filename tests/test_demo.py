@@ -32,7 +32,7 @@ def finished(tmp_path_factory: pytest.TempPathFactory) -> tuple[EmbeddedRuntime,
 
 @pytest.fixture(scope="module")
 def views(finished: tuple[EmbeddedRuntime, Programme]) -> dict[str, StartupView]:
-    return {v.company_name: v for v in queries.startups(finished[0])}
+    return {v.company_name: v for v in finished[0].startups()}
 
 
 def test_every_applicant_has_a_projected_state(views: dict[str, StartupView]) -> None:

@@ -9,7 +9,7 @@ import typer
 from accelerator.bootstrap import bootstrap
 from accelerator.cli.output import guarded, report
 from accelerator.embedded import queries
-from accelerator.embedded.runtime import EmbeddedRuntime
+from accelerator.runtime import Runtime
 from accelerator.settings import Settings
 from services.kernel import Command
 
@@ -17,10 +17,10 @@ from services.kernel import Command
 class Context:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._runtime: EmbeddedRuntime | None = None
+        self._runtime: Runtime | None = None
 
     @property
-    def runtime(self) -> EmbeddedRuntime:
+    def runtime(self) -> Runtime:
         if self._runtime is None:
             self._runtime = guarded(lambda: bootstrap(self.settings))
         return self._runtime
@@ -30,9 +30,8 @@ class Context:
 
     def send(self, build: Callable[[], Command]) -> None:
         """Build the command (validating its fields), run it, report its events or refusal."""
-        head = self.runtime.store.head()
         events = guarded(lambda: self.runtime.handle(build()))
-        report(events, [ce for _, ce in self.runtime.store.read_after(head)][len(events) :])
+        report(events, self.runtime.followed_by)
 
 
 def of(ctx: typer.Context) -> Context:

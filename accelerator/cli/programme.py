@@ -60,12 +60,10 @@ def list_(ctx: typer.Context) -> None:
     """Every challenge with its city, domain, window and call status."""
     from rich.table import Table
 
-    from accelerator.embedded import queries
-
     table = Table(
         "challenge", "city", "domain", "window", "call", "title", title="Challenges", title_justify="left"
     )
-    for c in queries.challenges(of(ctx).runtime):
+    for c in of(ctx).runtime.challenges():
         table.add_row(
             c.challenge_id, c.city_id, c.domain, f"{c.opens_on} to {c.closes_on}", c.status, c.title
         )

@@ -9,7 +9,6 @@ import typer
 from accelerator.cli.context import of
 from accelerator.cli.output import fail
 from accelerator.cli.programme import _euros
-from accelerator.embedded import queries
 from services.accelerator import commands as acc
 from services.payments import commands as pay
 from services.pilots import commands as pil
@@ -34,7 +33,7 @@ def start_cohort(
     ids = (
         [c.startup(s) for s in startup]
         if startup
-        else [v.startup_id for v in queries.startups(c.runtime) if v.phase == "accepted"]
+        else [v.startup_id for v in c.runtime.startups() if v.phase == "accepted"]
     )
     if not ids:
         fail("startup_ids: no startup has accepted an offer and is waiting for a cohort")

@@ -13,6 +13,7 @@ from rich.table import Table
 from accelerator.cli.context import Context, of
 from accelerator.cli.output import console, event_line, fail, guarded, money, startup_table, write
 from accelerator.embedded import queries
+from accelerator.embedded.runtime import EmbeddedRuntime
 from accelerator.embedded.store import check_file
 from events.base import FAMILIES
 from services.kernel import PROGRAMME_TZ
@@ -25,7 +26,7 @@ def startups(
     ctx: typer.Context, city: Annotated[str | None, typer.Option(help="only this city")] = None
 ) -> None:
     """A table of every startup's projected state."""
-    console.print(startup_table(queries.startups(of(ctx).runtime, city)))
+    console.print(startup_table(of(ctx).runtime.startups(city)))
 
 
 def _end_of(day: str) -> datetime:
@@ -50,12 +51,12 @@ def show(
         fail(f"as_of: {startup} had not applied yet on {as_of}")
     _print_view(view, f" as of {as_of}" if as_of else "")
     console.print("[bold]History[/]")
-    for ce in queries.history(c.runtime, startup_id, until):
+    for ce in c.runtime.history(startup_id, until):
         console.print(event_line(ce), highlight=False, markup=False)
 
 
 def _current(c: Context, startup_id: str) -> StartupView:
-    return next(v for v in queries.startups(c.runtime) if v.startup_id == startup_id)
+    return next(v for v in c.runtime.startups() if v.startup_id == startup_id)
 
 
 def _print_view(v: StartupView, when: str) -> None:
@@ -112,18 +113,17 @@ def watch(
     unknown = set(family or ()) - set(FAMILIES)
     if unknown:
         fail(f"family: must be one of {', '.join(FAMILIES)} (got {', '.join(sorted(unknown))})")
-    runtime = of(ctx).runtime
-    position = 0 if from_start else runtime.store.head()
+    events = of(ctx).runtime.follow(family or (), from_start, poll)
     shown, deadline = 0, (wallclock.monotonic() + seconds) if seconds is not None else None
     try:
         while deadline is None or wallclock.monotonic() < deadline:
-            batch = runtime.store.read_after(position, 500, family or ())
-            for position, ce in batch:  # noqa: B007 - the last one is where the next look starts
-                write(event_line(ce))
-                shown += 1
-                if max_events is not None and shown >= max_events:
-                    return
-            wallclock.sleep(poll)
+            ce = next(events)
+            if ce is None:
+                continue
+            write(event_line(ce))
+            shown += 1
+            if max_events is not None and shown >= max_events:
+                return
     except KeyboardInterrupt:
         return
 
@@ -135,7 +135,7 @@ def rebuild(
     """Replay the whole log into fresh views and report whether they match the read model."""
     report = queries.rebuild(of(ctx).runtime, repair=repair)
     console.print(
-        f"replayed {report.events} events into {report.startups} startups and {report.challenges} challenges",
+        f"replayed the log into {report.startups} startups and {report.challenges} challenges",
         highlight=False,
     )
     if report.matches:
@@ -151,14 +151,17 @@ def rebuild(
 
 def dead_letters(ctx: typer.Context) -> None:
     """What consumers could not process, with the reason."""
-    for letter in queries.dead_letters(of(ctx).runtime):
+    runtime = of(ctx).runtime
+    if not isinstance(runtime, EmbeddedRuntime):
+        fail("runtime: on Kafka, dead letters are on the accelerator.dlq topic")
+    for letter in queries.dead_letters(runtime):
         console.print(f"{letter.consumer} @{letter.position}: {letter.reason}", highlight=False)
 
 
 @scheduler.command("tick")
 def tick(ctx: typer.Context) -> None:
     """Run the deadline check once, for today (or ACCELERATOR_NOW)."""
-    for event in queries.tick(of(ctx).runtime):
+    for event in of(ctx).runtime.tick():
         console.print(f"{type(event).__name__} {event.subject}", highlight=False)
 
 
@@ -172,6 +175,8 @@ def run_scheduler(
     from accelerator.scheduling import run_forever
 
     c = of(ctx)
+    if not isinstance(c.runtime, EmbeddedRuntime):
+        fail("runtime: on Kafka the scheduler is a worker: accelerator --runtime kafka worker scheduler")
     run_forever(c.runtime, interval or c.settings.scheduler_interval_seconds, seconds)
 
 
@@ -182,22 +187,29 @@ def demo(
     ),
     quiet: Annotated[bool, typer.Option(help="print only the final table")] = False,
 ) -> None:
-    """Run a whole six-month programme for Brugge and Mechelen on a virtual clock."""
+    """Run a whole six-month programme for Brugge and Mechelen on a virtual clock.
+
+    On the Kafka runtime it needs the workers up (`accelerator up`) on fresh topics
+    (a new ACCELERATOR_TOPIC_PREFIX): the demo's ids are the same every run."""
     from accelerator.bootstrap import bootstrap
     from accelerator.demo import START, run_demo
-    from accelerator.settings import Settings
     from services.kernel import VirtualClock
 
-    guarded(lambda: check_file(store))
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{store}{suffix}").unlink(missing_ok=True)
+    settings = of(ctx).settings
+    if settings.runtime == "embedded":
+        guarded(lambda: check_file(store))
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{store}{suffix}").unlink(missing_ok=True)
+        settings = settings.model_copy(update={"store": store})
     clock = VirtualClock(datetime.combine(START, time(9), PROGRAMME_TZ))
-    runtime = bootstrap(Settings(store=store), clock)
+    runtime = guarded(lambda: bootstrap(settings, clock))
     programme = run_demo(runtime, clock, say=(lambda _line: None) if quiet else _say)
-    views = queries.startups(runtime)
-    console.print(startup_table(views, title=f"Projected state on {clock.now().date()} ({store})"))
+    where = store if settings.runtime == "embedded" else f"Kafka {settings.kafka_bootstrap_servers}"
     console.print(
-        f"{runtime.store.head()} events; {len(programme.refusals)} refusals shown; "
+        startup_table(runtime.startups(), title=f"Projected state on {clock.now().date()} ({where})")
+    )
+    console.print(
+        f"{len(runtime.history())} events; {len(programme.refusals)} refusals shown; "
         f"explore with: accelerator --store {store} show Parkly",
         highlight=False,
     )

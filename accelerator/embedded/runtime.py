@@ -9,6 +9,8 @@ event after a crash changes nothing. What a consumer cannot process goes to `dea
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +22,8 @@ from accelerator.routing import HANDLERS, POLICIES
 from events import CloudEvent, Event, parse
 from services.kernel import Clock, Command, Rejected, UnitOfWork
 from services.projector import read_model
-from services.projector.views import Projection
+from services.projector.views import ChallengeView, Projection, StartupView
+from services.scheduler.handlers import due_commands
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +38,51 @@ class EmbeddedRuntime:
         self.engine = engine
         self.clock = clock
         self.store = SqliteEventStore(engine, clock)
+        self.followed_by: list[CloudEvent] = []
 
     def handle(self, command: Command) -> list[Event]:
         """Run one command to completion: its events are stored, policies and views caught up."""
+        head = self.store.head()
         events = self._execute(command)
         self.catch_up()
+        self.followed_by = [ce for _, ce in self.store.read_after(head)][len(events) :]
         return events
+
+    def tick(self) -> list[Event]:
+        live_challenges = [c.challenge_id for c in self.challenges() if c.status != "closed"]
+        active = [s.startup_id for s in self.startups() if s.phase == "in accelerator"]
+        commands = due_commands(UnitOfWork(self.store, self.clock), live_challenges, active)
+        return [event for command in commands for event in self.handle(command)]
+
+    def startups(self, city: str | None = None) -> list[StartupView]:
+        with Session(self.engine) as session:
+            return read_model.startups(session, city)
+
+    def challenges(self) -> list[ChallengeView]:
+        with Session(self.engine) as session:
+            return read_model.challenges(session)
+
+    def history(self, subject: str | None = None, until: datetime | None = None) -> list[CloudEvent]:
+        return self.store.history(subject, until)
+
+    def replay(self) -> Projection:
+        projection = Projection()
+        for ce in self.store.history():
+            projection.apply(parse(ce), ce.time)
+        return projection
+
+    def follow(self, families: Sequence[str], from_start: bool, poll: float) -> Iterator[CloudEvent | None]:
+        position = 0 if from_start else self.store.head()
+        while True:
+            batch = self.store.read_after(position, 500, families)
+            for position, ce in batch:  # noqa: B007 - the last one is where the next look starts
+                yield ce
+            if not batch:
+                yield None
+                time.sleep(poll)
+
+    def close(self) -> None:
+        self.engine.dispose()
 
     def _execute(self, command: Command) -> list[Event]:
         handler = HANDLERS[type(command)]

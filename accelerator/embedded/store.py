@@ -152,8 +152,10 @@ class SqliteEventStore:
         with Session(self.engine) as session:
             return [(row.position or 0, row.cloud_event()) for row in session.exec(query)]
 
-    def history(self, subject: str, until: datetime | None = None) -> list[CloudEvent]:
-        query = select(StoredEvent).where(StoredEvent.subject == subject)
+    def history(self, subject: str | None = None, until: datetime | None = None) -> list[CloudEvent]:
+        query = select(StoredEvent)
+        if subject is not None:
+            query = query.where(StoredEvent.subject == subject)
         if until is not None:
             query = query.where(col(StoredEvent.time) <= until)
         with Session(self.engine) as session:

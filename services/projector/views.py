@@ -104,6 +104,26 @@ class ChallengeView(BaseModel):
     status: str = "scheduled"
 
 
+PHASES = {
+    "applied": 0,
+    "waitlisted": 1,
+    "selected": 2,
+    "rejected": 2,
+    "accepted": 3,
+    "declined": 3,
+    "in accelerator": 4,
+    "completed": 5,
+    "terminated": 5,
+    "withdrawn": 6,
+}
+"""A startup's phase only moves forward: its events come from several streams (and topics)."""
+
+
+def advance(view: StartupView, phase: str) -> None:
+    if PHASES[phase] >= PHASES[view.phase]:
+        view.phase = phase
+
+
 @singledispatch
 def apply(event: Event, view: StartupView) -> None:
     """Change `view` in place for one event; event types it does not show are ignored."""
@@ -120,7 +140,7 @@ def _(event: ap.ApplicationSubmitted, view: StartupView) -> None:
 
 @apply.register
 def _(event: ap.ApplicationWithdrawn, view: StartupView) -> None:
-    view.phase = "withdrawn"
+    advance(view, "withdrawn")
 
 
 @apply.register
@@ -141,23 +161,23 @@ def _(event: se.ApplicationScored, view: StartupView) -> None:
 
 @apply.register
 def _(event: se.ApplicationDecided, view: StartupView) -> None:
-    view.phase = event.decision.value
+    advance(view, event.decision.value)
     view.average_score = event.average_score
 
 
 @apply.register
 def _(event: se.OfferAccepted, view: StartupView) -> None:
-    view.phase = "accepted"
+    advance(view, "accepted")
 
 
 @apply.register
 def _(event: se.OfferDeclined, view: StartupView) -> None:
-    view.phase = "declined"
+    advance(view, "declined")
 
 
 @apply.register
 def _(event: pr.AcceleratorStarted, view: StartupView) -> None:
-    view.phase = "in accelerator"
+    advance(view, "in accelerator")
     view.cohort_id, view.starts_on, view.ends_on = event.cohort_id, event.starts_on, event.ends_on
     for line in event.milestones:
         view.milestones[line.key] = MilestoneView(**line.model_dump())
@@ -165,12 +185,12 @@ def _(event: pr.AcceleratorStarted, view: StartupView) -> None:
 
 @apply.register
 def _(event: pr.AcceleratorCompleted, view: StartupView) -> None:
-    view.phase = "completed"
+    advance(view, "completed")
 
 
 @apply.register
 def _(event: pr.ParticipationTerminated, view: StartupView) -> None:
-    view.phase = "terminated"
+    advance(view, "terminated")
 
 
 @apply.register
@@ -181,7 +201,7 @@ def _(event: pr.ExpertSessionLogged, view: StartupView) -> None:
 
 @apply.register
 def _(event: pr.HardwareLent, view: StartupView) -> None:
-    view.hardware_on_loan.append(event.item_id)
+    view.hardware_on_loan = sorted([*view.hardware_on_loan, event.item_id])
 
 
 @apply.register
@@ -318,7 +338,7 @@ def project(view: StartupView | None, event: Event, time: datetime) -> StartupVi
         view = StartupView(startup_id=event.subject)
     apply(event, view)
     view.events += 1
-    view.updated_at = time
+    view.updated_at = max(view.updated_at, time) if view.updated_at else time
     return view
 
 

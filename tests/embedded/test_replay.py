@@ -111,13 +111,13 @@ class Run:
         elif verb == "again":  # a redelivered command
             self.do(self.last)
         elif verb == "cohort":
-            accepted = tuple(v.startup_id for v in queries.startups(self.runtime) if v.phase == "accepted")
+            accepted = tuple(v.startup_id for v in self.runtime.startups() if v.phase == "accepted")
             if accepted:
                 self.do([acc.StartCohort(cohort_id=f"cohort-{n}", starts_on=self.clock.now().date(),
                                          startup_ids=accepted)])  # fmt: skip
         elif verb == "days":
             self.clock.advance(days=n)
-            queries.tick(self.runtime)
+            self.runtime.tick()
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -128,12 +128,12 @@ def test_replaying_the_log_gives_the_live_projection(actions: list[tuple[str, in
         runtime = bootstrap(Settings(store=Path(folder) / "store.db"), clock)
         runtime.handle(intake.PublishChallenge(**b.published(closes=date(2027, 12, 31)).model_dump()))
         clock.set(at(date(2027, 1, 11)))
-        queries.tick(runtime)
+        runtime.tick()
         run = Run(runtime, clock)
         for action in actions:
             run.step(*action)
-        live = {v.startup_id: v for v in queries.startups(runtime)}
-        assert queries.replay(runtime).startups == live
+        live = {v.startup_id: v for v in runtime.startups()}
+        assert runtime.replay().startups == live
         assert queries.rebuild(runtime).matches
         for view in live.values():
             assert view.remaining >= 0, "more than the award was committed"

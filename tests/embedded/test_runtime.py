@@ -27,7 +27,7 @@ def accelerate_parkly(runtime: EmbeddedRuntime, clock: VirtualClock) -> str:
     """Parkly applies, is selected, accepts and starts the accelerator on 2027-03-01."""
     runtime.handle(intake.PublishChallenge(**b.published().model_dump()))
     clock.set(at(date(2027, 1, 11)))
-    queries.tick(runtime)
+    runtime.tick()
     runtime.handle(
         intake.SubmitApplication(
             challenge_id=b.CHALLENGE,
@@ -64,7 +64,7 @@ def test_a_started_cohort_starts_the_accelerator_through_the_policy(
     runtime: EmbeddedRuntime, clock: VirtualClock
 ) -> None:
     accelerate_parkly(runtime, clock)
-    (view,) = queries.startups(runtime)
+    (view,) = runtime.startups()
     assert view.phase == "in accelerator"
     assert list(view.milestones) == ["kick-off", "poc-design", "poc-delivered", "final-demo"]
     assert positions(runtime) == {POLICY_CONSUMER: runtime.store.head(), PROJECTOR: runtime.store.head()}
@@ -82,7 +82,7 @@ def test_an_approved_payment_is_instructed_by_the_policy_exactly_once(
         )
     )
     runtime.handle(pay.ApprovePayment(payment_id=f"{b.PARKLY}/kick-off/1"))
-    (view,) = queries.startups(runtime)
+    (view,) = runtime.startups()
     assert view.payments[f"{b.PARKLY}/kick-off/1"].status == "instructed"
     head = runtime.store.head()
 
@@ -97,7 +97,7 @@ def test_the_projector_applies_each_event_once_even_when_its_commit_fails(
     runtime: EmbeddedRuntime, clock: VirtualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     accelerate_parkly(runtime, clock)
-    (before,) = queries.startups(runtime)
+    (before,) = runtime.startups()
 
     def crash(*_args: object) -> None:
         raise RuntimeError("power cut")
@@ -109,11 +109,11 @@ def test_the_projector_applies_each_event_once_even_when_its_commit_fails(
                 startup_id=b.PARKLY, expert="Els Vermeulen", topic="GDPR", held_on=b.COHORT_START, hours=2
             )
         )
-    assert queries.startups(runtime) == [before], "views changed without their tracking record"
+    assert runtime.startups() == [before], "views changed without their tracking record"
     monkeypatch.undo()
     runtime.catch_up()
     runtime.catch_up()
-    (after,) = queries.startups(runtime)
+    (after,) = runtime.startups()
     assert after.expert_sessions == 1
     assert queries.rebuild(runtime).matches
 
@@ -138,16 +138,16 @@ def test_an_unreadable_event_goes_to_the_dead_letters_and_the_rest_is_still_proj
         )
         session.commit()
     clock.set(at(date(2027, 1, 11)))
-    queries.tick(runtime)
+    runtime.tick()
     (letter, *_) = queries.dead_letters(runtime)
     assert "unknown event type 'accelerator.programme.mystery_happened.v1'" in letter.reason
-    assert [c.status for c in queries.challenges(runtime)] == ["open"]
+    assert [c.status for c in runtime.challenges()] == ["open"]
 
 
 def test_show_as_of_replays_the_state_of_that_day(runtime: EmbeddedRuntime, clock: VirtualClock) -> None:
     accelerate_parkly(runtime, clock)
     clock.set(at(b.COHORT_START + timedelta(days=20)))
-    queries.tick(runtime)
+    runtime.tick()
     clock.set(at(b.COHORT_START + timedelta(days=21)))
     runtime.handle(acc.SubmitDeliverable(startup_id=b.PARKLY, key="kick-off", deliverable="late.pdf"))
     then = queries.as_of(runtime, b.PARKLY, at(b.COHORT_START + timedelta(days=20)) + timedelta(hours=1))
@@ -160,7 +160,7 @@ def test_show_as_of_replays_the_state_of_that_day(runtime: EmbeddedRuntime, cloc
 
 def test_a_refused_command_changes_nothing(runtime: EmbeddedRuntime, clock: VirtualClock) -> None:
     accelerate_parkly(runtime, clock)
-    head, views = runtime.store.head(), queries.startups(runtime)
+    head, views = runtime.store.head(), runtime.startups()
     with pytest.raises(Rejected, match="key: no milestone"):
         runtime.handle(acc.ApproveMilestone(startup_id=b.PARKLY, key="demo-day"))
-    assert (runtime.store.head(), queries.startups(runtime)) == (head, views)
+    assert (runtime.store.head(), runtime.startups()) == (head, views)

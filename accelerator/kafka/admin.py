@@ -1,0 +1,67 @@
+"""Provision every topic of the registry with the kafka-python admin client; idempotent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kafka.admin import KafkaAdminClient, NewTopic
+from kafka.errors import TopicAlreadyExistsError
+
+from accelerator.kafka.topics import Names
+from accelerator.settings import Settings
+from events.topics import Topic, registry
+
+STATE_TABLES = ("startup_to_state", "challenge_to_state")
+
+
+def changelogs(names: Names) -> list[Topic]:
+    """The projector's Faust tables: compacted, one partition per event-topic partition."""
+    return [
+        Topic(
+            f"{names.group('projector')}-{table}-changelog",
+            "the startup or challenge id",
+            f"Changelog of the projector's {table} table (Faust).",
+            ("projector",),
+            ("projector",),
+            compacted=True,
+        )
+        for table in STATE_TABLES
+    ]
+
+
+@dataclass
+class Provisioned:
+    created: list[str]
+    existing: list[str]
+
+
+def admin(settings: Settings) -> KafkaAdminClient:
+    return KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers, request_timeout_ms=30000)
+
+
+def create_topics(settings: Settings, cities: tuple[str, ...] = ()) -> Provisioned:
+    names = Names(settings.topic_prefix)
+    wanted = [*registry(tuple(dict.fromkeys((*settings.cities, *cities)))), *changelogs(Names())]
+    client = admin(settings)
+    try:
+        existing = set(client.list_topics())
+        result = Provisioned([], [])
+        for topic in wanted:
+            name = names.prefix + topic.name
+            created = name not in existing and create(client, settings, name, topic)
+            (result.created if created else result.existing).append(name)
+        return result
+    finally:
+        client.close()
+
+
+def create(client: KafkaAdminClient, settings: Settings, name: str, topic: Topic) -> bool:
+    """Create one topic; False if it exists already (another provisioner may be quicker)."""
+    config = topic.kafka_config()
+    try:
+        client.create_topics(
+            [NewTopic(name, settings.partitions, settings.replication_factor, topic_configs=config)]
+        )
+    except TopicAlreadyExistsError:
+        return False
+    return True

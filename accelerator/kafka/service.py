@@ -1,0 +1,207 @@
+"""One service as its own process: commands in, events out, one Kafka transaction per command.
+
+Consumes `accelerator.commands.<service>` (consumer group: one owner per partition, so one
+writer per aggregate) and every event topic (its replica of the log). Emits the events to
+their family topics (payments also to the finance topic), policy reactions to the owning
+service's command topic, the reply to the sender, malformed messages to the DLQ — and the
+command's offset, all in one transaction: a crash anywhere leaves either all or nothing.
+Redelivered commands are recognised by their id (the events' causation) and change nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from kafka.structs import OffsetAndMetadata, TopicPartition
+from pydantic import ValidationError
+
+from accelerator.kafka import connections
+from accelerator.kafka.messages import CommandMessage, Reply, key_of, reaction_id, service_of
+from accelerator.kafka.replica import Outbox, Replica
+from accelerator.kafka.topics import Names
+from accelerator.routing import HANDLERS, POLICIES
+from accelerator.settings import Settings
+from events import CloudEvent, parse
+from services.accelerator.domain import PARTICIPATION
+from services.intake.domain import CHALLENGE
+from services.kernel import Command, Rejected, UnitOfWork, VirtualClock
+from services.scheduler.commands import CheckDeadlines
+from services.scheduler.handlers import due_commands
+
+log = logging.getLogger(__name__)
+
+Message = tuple[str, str, str, int | None]  # topic, key, JSON value, partition
+ATTEMPTS = 3
+
+
+class ServiceWorker:
+    def __init__(self, service: str, settings: Settings, instance: str = "1") -> None:
+        self.service, self.settings = service, settings
+        self.names = Names(settings.topic_prefix)
+        self.group = self.names.group(service)
+        self.replica = Replica()
+        self.log_reader = connections.consumer(settings)
+        self.event_partitions = connections.assign_all(self.log_reader, self.names.all_events())
+        self.commands = connections.consumer(settings, self.group, max_poll_records=20)
+        self.commands.subscribe([self.names.commands(service)])
+        self.producer = connections.producer(settings, f"{self.group}-{instance}")
+        self.producer.init_transactions()
+        self.partitioner = self.producer.config["partitioner"]
+
+    def run(self, keep_going: Callable[[], bool] = lambda: True) -> None:
+        log.info("%s: consuming %s", self.service, self.names.commands(self.service))
+        while keep_going():
+            for tp, records in self.commands.poll(timeout_ms=200).items():
+                for record in records:
+                    self._catch_up()
+                    self._process(tp, record)
+
+    def _catch_up(self) -> None:
+        for record in connections.catch_up(self.log_reader, self.event_partitions):
+            try:
+                self.replica.add(CloudEvent.from_json(record.value))
+            except ValueError as error:  # someone else's garbage: the projector reports it
+                log.warning(
+                    "%s: skipping unreadable event at %s/%s: %s",
+                    self.service,
+                    record.topic,
+                    record.offset,
+                    error,
+                )
+
+    def _process(self, tp: TopicPartition, record: Any) -> None:
+        for attempt in range(1, ATTEMPTS + 1):
+            outbox: list[Outbox] = []
+            try:
+                messages = self._handle(record, outbox)
+            except Exception as error:  # a bug, or a store conflict: retry, then dead-letter
+                if attempt < ATTEMPTS:
+                    log.exception("%s: attempt %s failed; retrying", self.service, attempt)
+                    time.sleep(0.2 * 2**attempt)
+                    continue
+                messages = [self._dead_letter(record, f"failed {ATTEMPTS} times: {error!r}")]
+                outbox = []
+            self._commit(tp, record, messages)
+            for box in outbox:
+                box.commit()
+            return
+
+    def _commit(self, tp: TopicPartition, record: Any, messages: list[Message]) -> None:
+        self.producer.begin_transaction()
+        try:
+            for topic, key, value, partition in messages:
+                self.producer.send(topic, key=key.encode(), value=value.encode(), partition=partition)
+            offsets = {tp: OffsetAndMetadata(record.offset + 1, "", -1)}
+            self.producer.send_offsets_to_transaction(offsets, self.group)
+            self.producer.commit_transaction()
+        except Exception:
+            self.producer.abort_transaction()
+            raise
+
+    def _handle(self, record: Any, outboxes: list[Outbox]) -> list[Message]:
+        try:
+            message = CommandMessage.model_validate_json(record.value)
+            command = message.command()
+        except (ValidationError, ValueError) as error:
+            return [self._dead_letter(record, f"malformed command: {error}")]
+        if message.command_id in self.replica.by_cause:  # a redelivery: answer as the first time
+            return self._reply(
+                message,
+                Reply(
+                    command_id=message.command_id, ok=True, events=self.replica.by_cause[message.command_id]
+                ),
+            )
+        outbox = Outbox(
+            self.replica, VirtualClock(message.issued_at), f"accelerator/{self.service}", message.command_id
+        )
+        outboxes.append(outbox)
+        try:
+            self._execute(command, UnitOfWork(outbox, outbox.clock), record.partition)
+        except Rejected as refusal:
+            outboxes.clear()
+            reply = Reply(command_id=message.command_id, ok=False, error=str(refusal), field=refusal.field)
+            return self._reply(message, reply)
+        return self._emit(message, outbox.pending)
+
+    def _execute(self, command: Command, uow: UnitOfWork, partition: int) -> None:
+        if not isinstance(command, CheckDeadlines):
+            HANDLERS[type(command)](command, uow)
+            return
+        challenges = self._owned(CHALLENGE.prefix, command.partition) if self.service == "intake" else []
+        startups = (
+            self._owned(PARTICIPATION.prefix, command.partition) if self.service == "accelerator" else []
+        )
+        for due in due_commands(uow, challenges, startups):
+            HANDLERS[type(due)](due, uow)
+
+    def _owned(self, prefix: str, partition: int) -> list[str]:
+        """The aggregates of this kind whose commands land on this partition."""
+        ids = [stream.removeprefix(f"{prefix}-") for stream in self.replica.streams(f"{prefix}-")]
+        return [aggregate for aggregate in ids if self._partition(aggregate) == partition]
+
+    def _partition(self, key: str) -> int:
+        topic = self.names.commands(self.service)
+        partitions = sorted(self.commands.partitions_for_topic(topic) or {0})
+        return int(self.partitioner(key.encode(), partitions, partitions))
+
+    def _emit(self, message: CommandMessage, events: list[CloudEvent]) -> list[Message]:
+        out: list[Message] = []
+        spawned: list[str] = []
+        for ce in events:
+            out.append((self.names.events(ce.family), ce.subject, ce.to_json(), None))
+            if ce.family == "payments":
+                out.append((self.names.finance, ce.subject, ce.to_json(), None))
+            for index, command in enumerate(c for react in POLICIES for c in react(parse(ce))):
+                reaction = CommandMessage.of(
+                    command, message.issued_at, message.reply_to, command_id=reaction_id(ce.id, index)
+                )
+                out.append(
+                    (
+                        self.names.commands(service_of(command)),
+                        key_of(command),
+                        reaction.model_dump_json(),
+                        None,
+                    )
+                )
+                spawned.append(reaction.command_id)
+        reply = Reply(command_id=message.command_id, ok=True, events=events, spawned=spawned)
+        return out + self._reply(message, reply)
+
+    def _reply(self, message: CommandMessage, reply: Reply) -> list[Message]:
+        if not message.reply_to:
+            return []
+        return [(message.reply_to, message.command_id, reply.model_dump_json(), None)]
+
+    def _dead_letter(self, record: Any, reason: str) -> Message:
+        log.warning(
+            "%s: dead letter %s/%s@%s: %s",
+            self.service,
+            record.topic,
+            record.partition,
+            record.offset,
+            reason,
+        )
+        letter = {
+            "reason": reason,
+            "topic": record.topic,
+            "partition": record.partition,
+            "offset": record.offset,
+            "key": _text(record.key),
+            "value": _text(record.value),
+            "headers": {k: _text(v) for k, v in (record.headers or [])},
+            "consumer": self.group,
+        }
+        return (self.names.dlq, _text(record.key) or "", json.dumps(letter), None)
+
+    def close(self) -> None:
+        self.commands.close()
+        self.log_reader.close()
+        self.producer.close()
+
+
+def _text(raw: bytes | None) -> str | None:
+    return raw.decode("utf-8", errors="replace") if raw is not None else None

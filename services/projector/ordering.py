@@ -1,0 +1,61 @@
+"""Per-stream order for a projector that reads several topics.
+
+Each family has its own topic, so a stream's events (AcceleratorStarted on the programme
+topic, MilestoneApproved on the milestones topic) can arrive out of order, and a selection
+event can arrive before the application that creates the startup's view. `Subject` keeps,
+for one subject, the next version it expects of each stream and the events that came early;
+an event is applied only in its stream's order, once the view exists; a duplicate is dropped.
+Pure: the Faust projector stores `Subject.dump()` in its table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from events import CloudEvent, parse
+from events.applications import ApplicationSubmitted
+from events.programme import ChallengePublished, CohortStarted
+from services.projector.views import ChallengeView, Projection, StartupView
+
+CREATORS = {ApplicationSubmitted.event_type(), ChallengePublished.event_type()}
+UNSHOWN = {CohortStarted.event_type()}
+"""Events no view shows: taken in order and dropped, never kept waiting."""
+
+
+class Subject(BaseModel):
+    subject: str
+    startup: StartupView | None = None
+    challenge: ChallengeView | None = None
+    next_version: dict[str, int] = {}
+    early: list[CloudEvent] = []
+
+    def receive(self, ce: CloudEvent) -> bool:
+        """Take one event in; True if the views changed."""
+        stream, version = ce.stream or "", ce.streamversion or 0
+        if version < self.next_version.get(stream, 1) or any(e.id == ce.id for e in self.early):
+            return False  # a duplicate: already applied, or already waiting
+        self.early.append(ce)
+        changed = False
+        while ready := next((e for e in self.early if self._ready(e)), None):
+            self.early.remove(ready)
+            self._apply(ready)
+            changed = True
+        return changed
+
+    def _ready(self, ce: CloudEvent) -> bool:
+        if ce.streamversion != self.next_version.get(ce.stream or "", 1):
+            return False
+        return ce.type in CREATORS | UNSHOWN or self.startup is not None or self.challenge is not None
+
+    def _apply(self, ce: CloudEvent) -> None:
+        if ce.type not in UNSHOWN:
+            projection = Projection(lambda _id: self.startup, lambda _id: self.challenge)
+            projection.apply(parse(ce), ce.time)
+            self.startup = projection.startups.get(self.subject, self.startup)
+            self.challenge = projection.challenges.get(self.subject, self.challenge)
+        self.next_version[ce.stream or ""] = (ce.streamversion or 0) + 1
+
+    def dump(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
