@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from accelerator.cli import programme, programme_run, reading
+from accelerator.cli import operating, programme, programme_run, reading
 from accelerator.cli.context import Context
 from accelerator.cli.output import guarded
 from accelerator.settings import Settings
@@ -58,6 +58,9 @@ app.command("rebuild")(reading.rebuild)
 app.command("dead-letters")(reading.dead_letters)
 app.add_typer(reading.scheduler, name="scheduler")
 app.command("demo")(reading.demo)
+app.add_typer(operating.topics, name="topics")
+app.command("worker")(operating.worker)
+app.command("up")(operating.up)
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
+from kafka import TopicPartition
 from kafka.admin import KafkaAdminClient
 from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, create_engine
@@ -27,6 +28,8 @@ from services.projector import read_model
 from services.projector.views import ChallengeView, Projection, StartupView
 from services.scheduler.commands import CheckDeadlines
 
+TAIL = 50
+"""How far back to look for the last event: further than one transaction writes to a partition."""
 DEADLINE_SERVICES = ("intake", "accelerator")
 
 
@@ -100,22 +103,35 @@ class KafkaRuntime:
 
     def settle(self, timeout: float = 60) -> None:
         """Wait until the projector has projected every event now on the event topics."""
+        wanted = self._last_events()
         admin = KafkaAdminClient(bootstrap_servers=self.settings.kafka_bootstrap_servers)
+        group = self.names.group("projector")
         try:
-            reader = connections.consumer(self.settings)
-            partitions = connections.assign_all(reader, self.names.all_events())
-            end = reader.end_offsets(partitions)
-            reader.close()
             deadline = time.monotonic() + timeout
             while True:
-                done = admin.list_consumer_group_offsets(self.names.group("projector"))
-                if all(tp in done and done[tp].offset >= end[tp] for tp in partitions if end[tp] > 0):
+                done = admin.list_group_offsets({group: None}).get(group, {})
+                if all(tp in done and done[tp].offset > last for tp, last in wanted.items()):
                     return
                 if time.monotonic() > deadline:
                     raise NoReply("kafka: the projector is behind: is `accelerator worker projector` up?")
                 time.sleep(0.1)
         finally:
             admin.close()
+
+    def _last_events(self) -> dict[TopicPartition, int]:
+        """The offset of the last event in each partition (a transaction marker may follow it)."""
+        reader = connections.consumer(self.settings)
+        try:
+            partitions = connections.assign_all(reader, self.names.all_events())
+            end = reader.end_offsets(partitions)
+            for tp in partitions:
+                reader.seek(tp, max(end[tp] - TAIL, 0))
+            return {
+                TopicPartition(r.topic, r.partition): r.offset
+                for r in connections.catch_up(reader, partitions)
+            }
+        finally:
+            reader.close()
 
     def startups(self, city: str | None = None) -> list[StartupView]:
         self.settle()

@@ -65,7 +65,6 @@ def create_app(settings: Settings) -> faust.App:
         default=None,
         partitions=settings.partitions,
         key_type=bytes,
-        key_serializer="raw",
         use_partitioner=True,
     )
     engine = read_model_engine(settings)
@@ -97,7 +96,7 @@ def create_app(settings: Settings) -> faust.App:
                     await dead_letter(raw, error)
                     continue
                 key = ce.subject.encode()
-                stored = changed.get(key) or subject_to_state[key]
+                stored = changed.get(key) or subject_to_state.get(key)
                 subject = (
                     stored
                     if isinstance(stored, Subject)

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from kafka.partitioner.default import murmur2
 from kafka.structs import OffsetAndMetadata, TopicPartition
 from pydantic import ValidationError
 
@@ -50,7 +51,6 @@ class ServiceWorker:
         self.commands.subscribe([self.names.commands(service)])
         self.producer = connections.producer(settings, f"{self.group}-{instance}")
         self.producer.init_transactions()
-        self.partitioner = self.producer.config["partitioner"]
 
     def run(self, keep_going: Callable[[], bool] = lambda: True) -> None:
         log.info("%s: consuming %s", self.service, self.names.commands(self.service))
@@ -146,7 +146,7 @@ class ServiceWorker:
     def _partition(self, key: str) -> int:
         topic = self.names.commands(self.service)
         partitions = sorted(self.commands.partitions_for_topic(topic) or {0})
-        return int(self.partitioner(key.encode(), partitions, partitions))
+        return partitions[(murmur2(key.encode()) & 0x7FFFFFFF) % len(partitions)]  # as the producer does
 
     def _emit(self, message: CommandMessage, events: list[CloudEvent]) -> list[Message]:
         out: list[Message] = []
