@@ -1,14 +1,19 @@
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
 
-from accelerator.bootstrap import bootstrap
+from accelerator.bootstrap import bootstrap, embedded
+from accelerator.demo import START, Programme, run_demo
 from accelerator.embedded.runtime import EmbeddedRuntime
+from accelerator.runtime import Runtime
 from accelerator.settings import Settings
-from services.kernel import VirtualClock
+from services.kernel import PROGRAMME_TZ, VirtualClock
+from tests.cluster import Cluster
 from tests.fakes import at
 
 
@@ -19,4 +24,36 @@ def clock() -> VirtualClock:
 
 @pytest.fixture
 def runtime(tmp_path: Path, clock: VirtualClock) -> EmbeddedRuntime:
-    return bootstrap(Settings(store=tmp_path / "accelerator.db"), clock)
+    return embedded(Settings(store=tmp_path / "accelerator.db"), clock)
+
+
+@dataclass
+class DemoRun:
+    runtime: Runtime
+    programme: Programme
+    cluster: Cluster | None = None
+
+
+def run_the_demo(runtime: Runtime, clock: VirtualClock, cluster: Cluster | None = None) -> DemoRun:
+    return DemoRun(runtime, run_demo(runtime, clock, say=lambda _line: None), cluster)
+
+
+def demo_clock() -> VirtualClock:
+    return VirtualClock(datetime.combine(START, time(9), PROGRAMME_TZ))
+
+
+@pytest.fixture(scope="session")
+def embedded_demo(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    clock = demo_clock()
+    return run_the_demo(bootstrap(Settings(store=tmp_path_factory.mktemp("demo") / "demo.db"), clock), clock)
+
+
+@pytest.fixture(scope="session")
+def kafka_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoRun]:
+    """The demo on a real broker: every worker its own process, PostgreSQL read model."""
+    cluster = Cluster(tmp_path_factory.mktemp("kafka-demo-logs")).start()
+    try:
+        clock = demo_clock()
+        yield run_the_demo(cluster.runtime(clock), clock, cluster)
+    finally:
+        cluster.stop()

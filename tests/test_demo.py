@@ -6,33 +6,35 @@ import os
 import re
 import subprocess
 import sys
-from datetime import datetime, time
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from accelerator.bootstrap import bootstrap
-from accelerator.demo import APPLICANTS, JOURNEYS, START, Programme, run_demo
+from accelerator.demo import APPLICANTS, JOURNEYS
 from accelerator.embedded import queries
-from accelerator.embedded.runtime import EmbeddedRuntime
-from accelerator.settings import Settings
-from services.kernel import PROGRAMME_TZ, VirtualClock
 from services.projector.views import StartupView
+from tests.conftest import DemoRun
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def finished(tmp_path_factory: pytest.TempPathFactory) -> tuple[EmbeddedRuntime, Programme]:
-    clock = VirtualClock(datetime.combine(START, time(9), PROGRAMME_TZ))
-    runtime = bootstrap(Settings(store=tmp_path_factory.mktemp("demo") / "demo.db"), clock)
-    return runtime, run_demo(runtime, clock, say=lambda _line: None)
+@pytest.fixture(scope="module", params=["embedded", "kafka"])
+def finished(request: pytest.FixtureRequest) -> DemoRun:
+    """The same scenario on both runtimes: every test below runs against each."""
+    return request.getfixturevalue(f"{request.param}_demo")
 
 
 @pytest.fixture(scope="module")
-def views(finished: tuple[EmbeddedRuntime, Programme]) -> dict[str, StartupView]:
-    return {v.company_name: v for v in finished[0].startups()}
+def views(finished: DemoRun) -> dict[str, StartupView]:
+    return {v.company_name: v for v in finished.runtime.startups()}
+
+
+def test_both_runtimes_end_in_exactly_the_same_projected_state(
+    finished: DemoRun, embedded_demo: DemoRun
+) -> None:
+    assert finished.runtime.startups() == embedded_demo.runtime.startups()
+    assert finished.runtime.challenges() == embedded_demo.runtime.challenges()
 
 
 def test_every_applicant_has_a_projected_state(views: dict[str, StartupView]) -> None:
@@ -107,8 +109,8 @@ def test_experts_and_hardware(views: dict[str, StartupView]) -> None:
     assert views["Litterlens"].hardware_on_loan == ["air-kit-07"]
 
 
-def test_the_demo_shows_its_refusals(finished: tuple[EmbeddedRuntime, Programme]) -> None:
-    refusals = finished[1].refusals
+def test_the_demo_shows_its_refusals(finished: DemoRun) -> None:
+    refusals = finished.programme.refusals
     assert [r.split(":")[0] for r in refusals] == [
         "requested_budget",
         "enterprise_number",
@@ -117,8 +119,8 @@ def test_the_demo_shows_its_refusals(finished: tuple[EmbeddedRuntime, Programme]
     ]
 
 
-def test_the_read_model_matches_a_replay_of_the_log(finished: tuple[EmbeddedRuntime, Programme]) -> None:
-    report = queries.rebuild(finished[0])
+def test_the_read_model_matches_a_replay_of_the_log(finished: DemoRun) -> None:
+    report = queries.rebuild(finished.runtime)
     assert report.matches, report.differences
     assert report.startups == len(APPLICANTS)
 

@@ -92,4 +92,4 @@ class CitiesWorker:
 
     def close(self) -> None:
         self.consumer.close()
-        self.producer.close()
+        self.producer.close(timeout=5)

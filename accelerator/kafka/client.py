@@ -182,6 +182,6 @@ class KafkaRuntime:
             reader.close()
 
     def close(self) -> None:
-        self.producer.close()
+        self.producer.close(timeout=5)
         self.replies.close()
         self.engine.dispose()

@@ -200,7 +200,7 @@ class ServiceWorker:
     def close(self) -> None:
         self.commands.close()
         self.log_reader.close()
-        self.producer.close()
+        self.producer.close(timeout=5)
 
 
 def _text(raw: bytes | None) -> str | None:

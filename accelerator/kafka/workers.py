@@ -52,11 +52,29 @@ def run(name: str, settings: Settings) -> None:
 
         scheduler.run(settings, stop.keep_going)
         return
-    worker = _looping_worker(name, settings)
+    backoff = 1.0
+    while stop.keep_going():
+        worker = None
+        try:
+            worker = _looping_worker(name, settings)
+            backoff = 1.0
+            worker.run(stop.keep_going)
+        except Exception:  # the broker went away, a transaction was fenced: start over
+            # Nothing is lost: what was not committed is consumed again; nothing is doubled:
+            # commands carry ids, events versions.
+            log.exception("%s: restarting in %.0f s", name, backoff)
+            time.sleep(backoff)
+            backoff = min(backoff * 2, 30)
+        finally:
+            if worker is not None:
+                _close_quietly(worker)
+
+
+def _close_quietly(worker: CitiesWorker | ServiceWorker) -> None:
     try:
-        worker.run(stop.keep_going)
-    finally:
         worker.close()
+    except Exception:
+        log.warning("closing after a failure failed too", exc_info=True)
 
 
 def _looping_worker(name: str, settings: Settings) -> CitiesWorker | ServiceWorker:

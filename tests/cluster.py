@@ -1,0 +1,108 @@
+"""A real Kafka broker and PostgreSQL server for tests: fresh topics and database per cluster,
+the workers as real processes (`python -m accelerator.cli worker NAME`), killed for real."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+from accelerator.kafka.admin import create_topics
+from accelerator.kafka.client import KafkaRuntime
+from accelerator.kafka.workers import WORKERS, environment
+from accelerator.settings import Settings
+from services.kernel import Clock
+
+ROOT = Path(__file__).resolve().parent.parent
+HOW_TO_START = "start them with: bash deploy/kafka.sh start && bash deploy/postgres.sh start"
+
+
+def reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require_servers() -> None:
+    """In CI a missing server is a failure; on a laptop the test says how to start one."""
+    missing = [
+        name for name, port in (("Kafka", 9092), ("PostgreSQL", 5432)) if not reachable("127.0.0.1", port)
+    ]
+    if not missing:
+        return
+    message = f"no {' or '.join(missing)} on 127.0.0.1: {HOW_TO_START}"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def fresh_database(name: str) -> str:
+    connection = psycopg2.connect(
+        host="127.0.0.1", user="accelerator", password="accelerator", dbname="accelerator"
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+    return f"postgresql+psycopg2://accelerator:accelerator@127.0.0.1:5432/{name}"
+
+
+class Cluster:
+    def __init__(self, logs: Path) -> None:
+        require_servers()
+        tag = uuid.uuid4().hex[:8]
+        self.settings = Settings(
+            runtime="kafka",
+            topic_prefix=f"t{tag}.",
+            database_url=fresh_database(f"accelerator_{tag}"),
+            partitions=3,
+            session_timeout_ms=6000,
+            reply_timeout_seconds=90,
+        )
+        create_topics(self.settings)
+        self.logs = logs
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.runtimes: list[KafkaRuntime] = []
+
+    def start(self, *names: str) -> Cluster:
+        for name in names or WORKERS:
+            log = (self.logs / f"{name}.log").open("ab")
+            self.processes[name] = subprocess.Popen(
+                [sys.executable, "-m", "accelerator.cli", "worker", name],
+                env={**environment(self.settings), "ACCELERATOR_SCHEDULER_INTERVAL_SECONDS": "3600"},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
+            )
+        return self
+
+    def kill(self, name: str) -> None:
+        """SIGKILL: no clean-up, no last commit; whatever was in flight is in flight."""
+        process = self.processes.pop(name)
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+
+    def runtime(self, clock: Clock) -> KafkaRuntime:
+        runtime = KafkaRuntime(self.settings, clock)
+        self.runtimes.append(runtime)
+        return runtime
+
+    def stop(self) -> None:
+        for runtime in self.runtimes:
+            runtime.close()
+        for process in self.processes.values():
+            process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
