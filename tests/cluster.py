@@ -16,6 +16,7 @@ import pytest
 
 from accelerator.kafka.admin import create_topics
 from accelerator.kafka.client import KafkaRuntime
+from accelerator.kafka.topics import Names
 from accelerator.kafka.workers import WORKERS, environment
 from accelerator.settings import Settings
 from services.kernel import Clock
@@ -69,6 +70,7 @@ class Cluster:
             reply_timeout_seconds=90,
         )
         create_topics(self.settings)
+        self.names = Names(self.settings.topic_prefix)
         self.logs = logs
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.runtimes: list[KafkaRuntime] = []

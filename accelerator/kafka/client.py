@@ -57,8 +57,7 @@ class KafkaRuntime:
         self.followed_by: list[CloudEvent] = []
 
     def handle(self, command: Command) -> list[Event]:
-        message = self._send(command, self.names.commands(service_of(command)), key_of(command))
-        (first, *rest) = self._await([message.command_id])
+        (first, *rest) = self.wait([self.send(command).command_id])
         self.followed_by = [ce for reply in rest for ce in reply.events]
         if not first.ok:
             raise Rejected(first.field or "command", (first.error or "").removeprefix(f"{first.field}: "))
@@ -71,10 +70,15 @@ class KafkaRuntime:
             topic = self.names.commands(service)
             for partition in sorted(self.producer.partitions_for(topic)):
                 command = CheckDeadlines(partition=partition)
-                sent.append(self._send(command, topic, f"deadlines-{partition}", partition).command_id)
-        return [parse(ce) for reply in self._await(sent) for ce in reply.events]
+                sent.append(self.send(command, topic, f"deadlines-{partition}", partition).command_id)
+        return [parse(ce) for reply in self.wait(sent) for ce in reply.events]
 
-    def _send(self, command: Command, topic: str, key: str, partition: int | None = None) -> CommandMessage:
+    def send(
+        self, command: Command, topic: str | None = None, key: str | None = None, partition: int | None = None
+    ) -> CommandMessage:
+        """Send without waiting: to the owning service, keyed by the aggregate id."""
+        topic = topic or self.names.commands(service_of(command))
+        key = key or key_of(command)
         message = CommandMessage.of(command, self.clock.now(), self.names.replies)
         self.producer.send(
             topic, key=key.encode(), value=message.model_dump_json().encode(), partition=partition
@@ -82,7 +86,7 @@ class KafkaRuntime:
         self.producer.flush()
         return message
 
-    def _await(self, command_ids: list[str]) -> list[Reply]:
+    def wait(self, command_ids: list[str]) -> list[Reply]:
         """Replies to these commands and to every command they spawned, in the order asked."""
         waiting, got = list(command_ids), {}
         deadline = time.monotonic() + self.settings.reply_timeout_seconds
@@ -148,7 +152,7 @@ class KafkaRuntime:
         reader = connections.consumer(self.settings)
         try:
             partitions = connections.assign_all(reader, self.names.all_events())
-            events = [CloudEvent.from_json(r.value) for r in connections.catch_up(reader, partitions)]
+            events = [ce for r in connections.catch_up(reader, partitions) if (ce := _readable(r.value))]
         finally:
             reader.close()
         chosen = [
@@ -185,3 +189,11 @@ class KafkaRuntime:
         self.producer.close(timeout=5)
         self.replies.close()
         self.engine.dispose()
+
+
+def _readable(raw: bytes) -> CloudEvent | None:
+    """An event, or None for garbage (the projector has sent that to the DLQ with the reason)."""
+    try:
+        return CloudEvent.from_json(raw)
+    except ValueError:
+        return None

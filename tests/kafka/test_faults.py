@@ -1,0 +1,246 @@
+"""Reliability against the real broker: crashes, redelivery, garbage, concurrency, a broker restart."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from accelerator.embedded import queries
+from accelerator.kafka import connections
+from accelerator.kafka.client import KafkaRuntime
+from accelerator.kafka.messages import CommandMessage
+from events import CloudEvent
+from events.payments import PaymentDisbursed, PaymentRejected, PaymentRequested
+from services.kernel import Command, Rejected, VirtualClock
+from services.payments import commands as pay
+from tests import builders as b
+from tests.cluster import ROOT, Cluster
+from tests.fakes import at
+from tests.kafka.programme import accelerate
+
+pytestmark = pytest.mark.kafka
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    cluster = Cluster(tmp_path_factory.mktemp("kafka-fault-logs")).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def clock() -> VirtualClock:
+    return VirtualClock(at(date(2027, 1, 4)))
+
+
+def events_on_log(cluster: Cluster) -> list[CloudEvent]:
+    runtime = cluster.runtime(VirtualClock(at(b.COHORT_START)))
+    return runtime.history()
+
+
+def requests(startup: str) -> list[pay.RequestPayment | pay.ApprovePayment]:
+    """Kick-off 3,000 and PoC 7,000, each requested and approved (the policy instructs it)."""
+    return [
+        command
+        for key, amount in (("kick-off", 3000), ("poc-delivered", 7000))
+        for command in (
+            pay.RequestPayment(
+                startup_id=startup, milestone_key=key, amount=Decimal(amount), iban=b.PARKLY_IBAN
+            ),
+            pay.ApprovePayment(payment_id=f"{startup}/{key}/1"),
+        )
+    ]
+
+
+def disbursements(startup: str) -> list[pay.RecordDisbursement]:
+    """Finance's answers, sent twice each (finance systems retry too)."""
+    return [
+        pay.RecordDisbursement(payment_id=f"{startup}/{key}/1", bank_reference=f"SEPA-{startup}-{key}")
+        for key in ("kick-off", "poc-delivered", "kick-off", "poc-delivered")
+    ]
+
+
+def burst(
+    cluster: Cluster, runtime: KafkaRuntime, commands: list[Command], fault: Callable[[], None]
+) -> None:
+    """Send everything at once, hit the fault while it is being worked on, then every reply comes."""
+    sent = [runtime.send(command).command_id for command in commands]
+    fault()
+    replies = runtime.wait(sent)
+    assert all(reply.ok for reply in replies), [reply.error for reply in replies if not reply.ok]
+
+
+def assert_money_is_right(cluster: Cluster, startups: list[str]) -> None:
+    log = events_on_log(cluster)
+    ids = Counter(ce.id for ce in log)
+    assert max(ids.values()) == 1, "an event was written twice"
+    disbursed = [ce for ce in log if ce.type == PaymentDisbursed.event_type() and ce.subject in startups]
+    per_payment = Counter(ce.data["payment_id"] for ce in disbursed)
+    assert max(per_payment.values()) == 1, "a payment was disbursed twice"
+    paid = Counter()
+    for ce in disbursed:
+        paid[ce.subject] += Decimal(ce.data["amount"])
+    assert all(total <= Decimal(10000) for total in paid.values())
+    views = {v.startup_id: v for v in cluster.runtimes[0].startups() if v.startup_id in startups}
+    assert all(views[s].paid == paid[s] for s in startups)
+    assert queries.rebuild(cluster.runtimes[0]).matches
+
+
+def test_a_worker_killed_mid_stream_loses_nothing_and_doubles_nothing(
+    cluster: Cluster, clock: VirtualClock
+) -> None:
+    runtime = cluster.runtime(clock)
+    startups = accelerate(runtime, clock, companies=4, challenge="brugge-kill-2027")
+
+    def kill_payments() -> None:  # in the middle: some done, one in a transaction, most waiting
+        cluster.kill("payments")
+        cluster.start("payments")
+
+    burst(cluster, runtime, [c for s in startups for c in requests(s)], kill_payments)
+    burst(cluster, runtime, [c for s in startups for c in disbursements(s)], kill_payments)
+    assert_money_is_right(cluster, startups)
+    views = {v.startup_id: v for v in runtime.startups()}
+    assert all(views[s].paid == Decimal(10000) for s in startups)
+
+
+def test_a_redelivered_command_changes_nothing(cluster: Cluster, clock: VirtualClock) -> None:
+    runtime = cluster.runtime(clock)
+    (startup,) = accelerate(runtime, clock, companies=1, challenge="brugge-twice-2027")
+    command = pay.RequestPayment(
+        startup_id=startup, milestone_key="kick-off", amount=Decimal(3000), iban=b.PARKLY_IBAN
+    )
+    message = CommandMessage.of(command, clock.now(), cluster.names.replies)
+    for _ in range(3):  # the same message, as a producer retry or a replayed partition would send it
+        runtime.producer.send(
+            cluster.names.commands("payments"), key=startup.encode(), value=message.model_dump_json().encode()
+        )
+    runtime.producer.flush()
+    (reply,) = runtime.wait([message.command_id])
+    assert [ce.type for ce in reply.events] == [PaymentRequested.event_type()]
+    runtime.tick()  # any command after them: the three copies have been consumed by now
+    requested = [
+        ce
+        for ce in events_on_log(cluster)
+        if ce.subject == startup and ce.type == PaymentRequested.event_type()
+    ]
+    assert len(requested) == 1
+    (view,) = [v for v in runtime.startups() if v.startup_id == startup]
+    assert view.payments[f"{startup}/kick-off/1"].status == "requested"
+
+
+def dlq_letters(cluster: Cluster) -> list[dict[str, object]]:
+    reader = connections.consumer(cluster.settings)
+    try:
+        partitions = connections.assign_all(reader, [cluster.names.dlq])
+        return [json.loads(r.value) for r in connections.catch_up(reader, partitions)]
+    finally:
+        reader.close()
+
+
+def test_malformed_messages_go_to_the_dead_letter_topic_and_the_consumer_goes_on(
+    cluster: Cluster, clock: VirtualClock
+) -> None:
+    runtime = cluster.runtime(clock)
+    topic = cluster.names.commands("intake")
+    garbage = [
+        b"this is not JSON {",
+        json.dumps(
+            {"command_id": "c-1", "type": "LaunchRocket", "issued_at": clock.now().isoformat(), "data": {}}
+        ).encode(),
+        json.dumps(
+            {
+                "command_id": "c-2",
+                "type": "OpenCall",
+                "issued_at": clock.now().isoformat(),
+                "data": {"challenge_id": "Not A Slug!"},
+            }
+        ).encode(),
+    ]
+    for value in garbage:
+        runtime.producer.send(topic, key=b"garbage", value=value, headers=[("origin", b"fault-test")])
+    runtime.producer.send(cluster.names.events("programme"), key=b"garbage", value=b"\x00\x01 not an event")
+    runtime.producer.flush()
+    with pytest.raises(Rejected, match="challenge_id: no challenge nowhere-2027 has been published"):
+        runtime.handle(
+            __import__("services.intake.commands", fromlist=["OpenCall"]).OpenCall(
+                challenge_id="nowhere-2027"
+            )
+        )
+    letters = dlq_letters(cluster)
+    reasons = [str(letter["reason"]) for letter in letters]
+    assert any("malformed command" in r and "Invalid JSON" in r for r in reasons)
+    assert any("unknown command type 'LaunchRocket'" in r for r in reasons)
+    assert any("malformed command" in r and "challenge_id" in r for r in reasons)
+    assert any(letter.get("headers") == {"origin": "fault-test"} for letter in letters)
+    runtime.settle()  # the projector went past the unreadable event too
+    assert any("unreadable event" in str(letter["reason"]) for letter in dlq_letters(cluster))
+
+
+def test_two_concurrent_requests_can_never_together_pass_the_cap(
+    cluster: Cluster, clock: VirtualClock
+) -> None:
+    first = cluster.runtime(clock)
+    (startup,) = accelerate(first, clock, companies=1, challenge="brugge-race-2027")
+    second = cluster.runtime(VirtualClock(clock.now()))
+    outcomes: dict[str, list[object]] = {}
+    barrier = threading.Barrier(2)
+
+    def request(name: str, runtime: object, key: str) -> None:
+        barrier.wait()
+        outcomes[name] = runtime.handle(
+            pay.RequestPayment(  # type: ignore[attr-defined]
+                startup_id=startup, milestone_key=key, amount=Decimal(6000), iban=b.PARKLY_IBAN
+            )
+        )
+
+    threads = [
+        threading.Thread(target=request, args=("a", first, "kick-off")),
+        threading.Thread(target=request, args=("b", second, "poc-delivered")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    kinds = sorted(type(e).__name__ for events in outcomes.values() for e in events)
+    assert kinds == ["PaymentRejected", "PaymentRequested"]
+    (refused,) = [e for events in outcomes.values() for e in events if isinstance(e, PaymentRejected)]
+    assert "above the EUR 10,000 cap" in refused.reason
+
+
+def test_partner_cities_read_only_their_own_events_without_personal_data(
+    cluster: Cluster, clock: VirtualClock
+) -> None:
+    runtime = cluster.runtime(clock)
+    accelerate(runtime, clock, companies=1, challenge="brugge-cities-2027")
+    runtime.settle()
+    reader = connections.consumer(cluster.settings)
+    try:
+        partitions = connections.assign_all(reader, [cluster.names.city("brugge")])
+        deadline_events = connections.catch_up(reader, partitions)
+    finally:
+        reader.close()
+    events = [CloudEvent.from_json(r.value) for r in deadline_events]
+    assert events and all(ce.city == "brugge" for ce in events)
+    text = " ".join(r.value.decode() for r in deadline_events)
+    assert "contact" not in text and "founder0@example.be" not in text and b.PARKLY_IBAN not in text
+    assert "iban" not in text
+
+
+def test_the_broker_stopped_and_restarted_mid_stream(cluster: Cluster, clock: VirtualClock) -> None:
+    runtime = cluster.runtime(clock)
+    startups = accelerate(runtime, clock, companies=2, challenge="brugge-outage-2027")
+
+    def restart_broker() -> None:
+        subprocess.run(["bash", "deploy/kafka.sh", "stop"], cwd=ROOT, check=True, timeout=120)
+        subprocess.run(["bash", "deploy/kafka.sh", "start"], cwd=ROOT, check=True, timeout=180)
+
+    burst(cluster, runtime, [c for s in startups for c in requests(s)], restart_broker)
+    burst(cluster, runtime, [c for s in startups for c in disbursements(s)], lambda: None)
+    assert_money_is_right(cluster, startups)
