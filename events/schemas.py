@@ -48,17 +48,26 @@ def rendered() -> dict[Path, str]:
 
 def stale() -> list[str]:
     """The schema files that are missing, out of date, or no longer generated."""
-    expected = rendered()
-    found = [p for p in expected if not p.exists() or p.read_text() != expected[p]]
-    extra = set((ROOT / "events").glob("*.json")) - set(expected)
-    return sorted(str(p.relative_to(ROOT.parent)) for p in [*found, *extra])
+    return stale_files(rendered(), ["events"])
 
 
 def write() -> None:
-    (ROOT / "events").mkdir(parents=True, exist_ok=True)
-    for path in set((ROOT / "events").glob("*.json")) - set(rendered()):
-        path.unlink()
-    for path, text in rendered().items():
+    write_files(rendered(), ["events"])
+
+
+def stale_files(expected: dict[Path, str], folders: list[str]) -> list[str]:
+    found = [p for p, text in expected.items() if not p.exists() or p.read_text() != text]
+    managed = {p for folder in folders for p in (ROOT / folder).glob("*.json")}
+    return sorted(str(p.relative_to(ROOT.parent)) for p in [*found, *(managed - set(expected))])
+
+
+def write_files(expected: dict[Path, str], folders: list[str]) -> None:
+    """Write what is generated; remove generated files whose type no longer exists."""
+    for folder in folders:
+        (ROOT / folder).mkdir(parents=True, exist_ok=True)
+        for old in set((ROOT / folder).glob("*.json")) - set(expected):
+            old.unlink()
+    for path, text in expected.items():
         path.write_text(text)
 
 

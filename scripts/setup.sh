@@ -18,4 +18,12 @@ if [ ! -f "$stamp" ]; then
     rm -f "$VENV"/.installed-*
     touch "$stamp"
 fi
+# The AsyncAPI project's own parser validates schemas/asyncapi.yaml (tests/events/test_asyncapi.py).
+if command -v npm >/dev/null; then
+    npm_stamp="tools/asyncapi/node_modules/.installed-$(sha256sum tools/asyncapi/package-lock.json | cut -c1-16)"
+    if [ ! -f "$npm_stamp" ]; then
+        npm ci --prefix tools/asyncapi --no-audit --no-fund --loglevel=error >/dev/null
+        touch "$npm_stamp"
+    fi
+fi
 export VENV

@@ -7,4 +7,5 @@ source scripts/setup.sh
 "$VENV/bin/ruff" format --check .
 "$VENV/bin/mypy"
 "$VENV/bin/python" -m events.schemas --check
+"$VENV/bin/python" -m accelerator.kafka.asyncapi --check
 exec "$VENV/bin/pytest" "$@"

@@ -8,7 +8,6 @@ so a city sees each event once; an unreadable event goes to the DLQ and the stre
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +16,7 @@ from kafka.structs import OffsetAndMetadata
 
 from accelerator.kafka import connections
 from accelerator.kafka.admin import admin, create
+from accelerator.kafka.messages import DeadLetter
 from accelerator.kafka.topics import Names
 from accelerator.settings import Settings
 from events import EVENT_TYPES, CloudEvent
@@ -63,14 +63,8 @@ class CitiesWorker:
         try:
             ce = CloudEvent.from_json(record.value)
         except ValueError as error:
-            letter = {
-                "reason": f"unreadable event: {error}",
-                "topic": record.topic,
-                "offset": record.offset,
-                "value": record.value.decode("utf-8", "replace"),
-                "consumer": self.group,
-            }
-            self.producer.send(self.names.dlq, key=record.key, value=json.dumps(letter).encode())
+            letter = DeadLetter.of(record, f"unreadable event: {error}", self.group)
+            self.producer.send(self.names.dlq, key=record.key, value=letter.model_dump_json().encode())
             return
         if not ce.city:
             return

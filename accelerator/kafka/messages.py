@@ -61,6 +61,39 @@ class Reply(BaseModel):
     """Commands that policies sent in reaction; their replies follow."""
 
 
+class DeadLetter(BaseModel):
+    """What `accelerator.dlq` carries: the message that could not be processed, and why."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    reason: str
+    consumer: str
+    topic: str | None = None
+    partition: int | None = None
+    offset: int | None = None
+    key: str | None = None
+    value: str
+    headers: dict[str, str | None] = {}
+
+    @classmethod
+    def of(cls, record: Any, reason: str, consumer: str) -> DeadLetter:
+        """From a kafka-python record (or anything with topic/partition/offset/key/value/headers)."""
+        return cls(
+            reason=reason,
+            consumer=consumer,
+            topic=getattr(record, "topic", None),
+            partition=getattr(record, "partition", None),
+            offset=getattr(record, "offset", None),
+            key=_text(getattr(record, "key", None)),
+            value=_text(record.value) or "",
+            headers={k: _text(v) for k, v in (getattr(record, "headers", None) or [])},
+        )
+
+
+def _text(raw: bytes | str | None) -> str | None:
+    return raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+
+
 def service_of(command: Command | type[Command]) -> str:
     cls = command if isinstance(command, type) else type(command)
     return cls.__module__.split(".")[1]

@@ -10,7 +10,6 @@ crash between the table and PostgreSQL heals itself. Agents: concurrency 1 (faus
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from typing import Any
 
@@ -19,6 +18,7 @@ import faust
 from sqlmodel import Session
 
 from accelerator.kafka.client import read_model_engine
+from accelerator.kafka.messages import DeadLetter
 from accelerator.kafka.topics import Names
 from accelerator.settings import Settings
 from events import CloudEvent
@@ -76,12 +76,10 @@ def create_app(settings: Settings) -> faust.App:
             session.commit()
 
     async def dead_letter(raw: bytes, error: Exception) -> None:
-        letter = {
-            "reason": f"unreadable event: {error}",
-            "value": raw.decode("utf-8", "replace"),
-            "consumer": app.conf.id,
-        }
-        await dlq.send(key=b"", value=json.dumps(letter).encode())
+        letter = DeadLetter(
+            reason=f"unreadable event: {error}", consumer=app.conf.id, value=raw.decode("utf-8", "replace")
+        )
+        await dlq.send(key=b"", value=letter.model_dump_json().encode())
 
     @app.agent(events, concurrency=1)
     async def project_events(stream: faust.StreamT[bytes]) -> None:

@@ -10,7 +10,6 @@ Redelivered commands are recognised by their id (the events' causation) and chan
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -21,7 +20,7 @@ from kafka.structs import OffsetAndMetadata, TopicPartition
 from pydantic import ValidationError
 
 from accelerator.kafka import connections
-from accelerator.kafka.messages import CommandMessage, Reply, key_of, reaction_id, service_of
+from accelerator.kafka.messages import CommandMessage, DeadLetter, Reply, key_of, reaction_id, service_of
 from accelerator.kafka.replica import Outbox, Replica
 from accelerator.kafka.topics import Names
 from accelerator.routing import HANDLERS, POLICIES
@@ -185,23 +184,10 @@ class ServiceWorker:
             record.offset,
             reason,
         )
-        letter = {
-            "reason": reason,
-            "topic": record.topic,
-            "partition": record.partition,
-            "offset": record.offset,
-            "key": _text(record.key),
-            "value": _text(record.value),
-            "headers": {k: _text(v) for k, v in (record.headers or [])},
-            "consumer": self.group,
-        }
-        return (self.names.dlq, _text(record.key) or "", json.dumps(letter), None)
+        letter = DeadLetter.of(record, reason, self.group)
+        return (self.names.dlq, letter.key or "", letter.model_dump_json(), None)
 
     def close(self) -> None:
         self.commands.close()
         self.log_reader.close()
         self.producer.close(timeout=5)
-
-
-def _text(raw: bytes | None) -> str | None:
-    return raw.decode("utf-8", errors="replace") if raw is not None else None
