@@ -1,0 +1,56 @@
+"""The same CLI verbs against the Kafka runtime (after the demo has run on the broker)."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from accelerator.cli import app
+from tests.conftest import DemoRun
+
+pytestmark = pytest.mark.kafka
+
+
+@pytest.fixture
+def cli(kafka_demo: DemoRun, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    assert kafka_demo.cluster is not None
+    settings = kafka_demo.cluster.settings
+    monkeypatch.setenv("ACCELERATOR_TOPIC_PREFIX", settings.topic_prefix)
+    monkeypatch.setenv("ACCELERATOR_DATABASE_URL", settings.database_url)
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0) -> str:
+        result = runner.invoke(app, ["--runtime", "kafka", "--now", "2027-10-29T10:00:00+01:00", *args])
+        assert result.exit_code == code, result.output + result.stderr
+        return result.stdout if code == 0 else result.stderr
+
+    return run
+
+
+def test_startups_reads_the_postgresql_read_model(cli) -> None:  # type: ignore[no-untyped-def]
+    table = cli("startups", "--city", "mechelen")
+    assert "Heatgrid" in table and "10,000.00" in table and "started (mechelen)" in table
+    assert "Parkly" not in table
+
+
+def test_show_tells_a_startups_story_from_the_event_topics(cli) -> None:  # type: ignore[no-untyped-def]
+    story = cli("show", "Parkly")
+    assert "payment_disbursed" in story and "pilot_completed" in story
+    assert "in accelerator" in cli("show", "Parkly", "--as-of", "2027-04-01")
+
+
+def test_watch_follows_one_family_on_kafka(cli) -> None:  # type: ignore[no-untyped-def]
+    lines = cli(
+        "watch", "--family", "pilots", "--from-start", "--max-events", "3", "--seconds", "30"
+    ).splitlines()
+    assert len(lines) == 3
+    assert all(line.split()[2].startswith("pilot_") for line in lines)
+
+
+def test_a_refusal_comes_back_from_the_service_with_field_and_rule(cli) -> None:  # type: ignore[no-untyped-def]
+    error = cli("milestone", "approve", "Parkly", "kick-off", code=1)
+    assert "startup_id: st-0d881f90 is not in the accelerator (completed)" in error
+
+
+def test_rebuild_compares_a_replay_of_the_topics_with_the_read_model(cli) -> None:  # type: ignore[no-untyped-def]
+    assert "the read model matches the log" in cli("rebuild")
