@@ -75,12 +75,18 @@ class Cluster:
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.runtimes: list[KafkaRuntime] = []
 
-    def start(self, *names: str) -> Cluster:
+    def start(self, *names: str, instance: str = "1") -> Cluster:
+        """Start workers; a second `instance` of a service joins its consumer group (scale-out)."""
         for name in names or WORKERS:
-            log = (self.logs / f"{name}.log").open("ab")
-            self.processes[name] = subprocess.Popen(
+            log = (self.logs / f"{name}-{instance}.log").open("ab")
+            label = name if instance == "1" else f"{name}-{instance}"
+            self.processes[label] = subprocess.Popen(
                 [sys.executable, "-m", "accelerator.cli", "worker", name],
-                env={**environment(self.settings), "ACCELERATOR_SCHEDULER_INTERVAL_SECONDS": "3600"},
+                env={
+                    **environment(self.settings),
+                    "ACCELERATOR_SCHEDULER_INTERVAL_SECONDS": "3600",
+                    "ACCELERATOR_INSTANCE": instance,
+                },
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 cwd=ROOT,

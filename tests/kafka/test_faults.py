@@ -101,13 +101,27 @@ def test_a_worker_killed_mid_stream_loses_nothing_and_doubles_nothing(
 
     def kill_payments() -> None:  # in the middle: some done, one in a transaction, most waiting
         cluster.kill("payments")
-        cluster.start("payments")
+        cluster.kill("projector")  # and the projector, between its table, PostgreSQL and offsets
+        cluster.start("payments", "projector")
 
     burst(cluster, runtime, [c for s in startups for c in requests(s)], kill_payments)
     burst(cluster, runtime, [c for s in startups for c in disbursements(s)], kill_payments)
     assert_money_is_right(cluster, startups)
     views = {v.startup_id: v for v in runtime.startups()}
     assert all(views[s].paid == Decimal(10000) for s in startups)
+
+
+def test_a_second_payments_worker_shares_the_partitions_and_the_rules(
+    cluster: Cluster, clock: VirtualClock
+) -> None:
+    runtime = cluster.runtime(clock)
+    startups = accelerate(runtime, clock, companies=6, challenge="mechelen-scale-2027")
+    cluster.start("payments", instance="2")  # joins the group: a rebalance while commands flow
+    burst(cluster, runtime, [c for s in startups for c in requests(s)], lambda: None)
+    burst(
+        cluster, runtime, [c for s in startups for c in disbursements(s)], lambda: cluster.kill("payments-2")
+    )
+    assert_money_is_right(cluster, startups)
 
 
 def test_a_redelivered_command_changes_nothing(cluster: Cluster, clock: VirtualClock) -> None:
