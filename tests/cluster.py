@@ -11,7 +11,6 @@ import sys
 import uuid
 from pathlib import Path
 
-import psycopg2
 import pytest
 
 from accelerator.kafka.admin import create_topics
@@ -46,17 +45,6 @@ def require_servers() -> None:
     pytest.skip(message)
 
 
-def fresh_database(name: str) -> str:
-    connection = psycopg2.connect(
-        host="127.0.0.1", user="accelerator", password="accelerator", dbname="accelerator"
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-    return f"postgresql+psycopg2://accelerator:accelerator@127.0.0.1:5432/{name}"
-
-
 class Cluster:
     def __init__(self, logs: Path) -> None:
         require_servers()
@@ -64,7 +52,7 @@ class Cluster:
         self.settings = Settings(
             runtime="kafka",
             topic_prefix=f"t{tag}.",
-            database_url=fresh_database(f"accelerator_{tag}"),
+            database_url=create_database(Settings(), f"accelerator_{tag}"),
             partitions=3,
             session_timeout_ms=6000,
             reply_timeout_seconds=90,

@@ -65,3 +65,16 @@ def create(client: KafkaAdminClient, settings: Settings, name: str, topic: Topic
     except TopicAlreadyExistsError:
         return False
     return True
+
+
+def create_database(settings: Settings, name: str) -> str:
+    """A new, empty PostgreSQL database beside the configured one (tests, benchmarks)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.database_url)
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
