@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from accelerator.kafka.admin import create_topics
+from accelerator.kafka.admin import create_database, create_topics
 from accelerator.kafka.client import KafkaRuntime
 from accelerator.kafka.topics import Names
 from accelerator.kafka.workers import WORKERS, environment
