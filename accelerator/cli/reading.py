@@ -172,12 +172,16 @@ def run_scheduler(
     seconds: Annotated[float | None, typer.Option(help="stop after this many seconds")] = None,
 ) -> None:
     """Run the deadline check on a schedule (apscheduler, durable job store) until Ctrl-C."""
-    from accelerator.scheduling import run_forever
+    from accelerator import scheduling
 
     c = of(ctx)
     if not isinstance(c.runtime, EmbeddedRuntime):
         fail("runtime: on Kafka the scheduler is a worker: accelerator --runtime kafka worker scheduler")
-    run_forever(c.runtime, interval or c.settings.scheduler_interval_seconds, seconds)
+    every = interval or c.settings.scheduler_interval_seconds
+    try:
+        scheduling.run(c.runtime, c.runtime.engine, every, scheduling.for_seconds(seconds))
+    except KeyboardInterrupt:
+        return
 
 
 def demo(
