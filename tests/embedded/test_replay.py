@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from accelerator.bootstrap import bootstrap
+from accelerator.bootstrap import embedded
 from accelerator.embedded import queries
 from accelerator.embedded.runtime import EmbeddedRuntime
 from accelerator.settings import Settings
@@ -125,7 +125,7 @@ class Run:
 def test_replaying_the_log_gives_the_live_projection(actions: list[tuple[str, int, int]]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         clock = VirtualClock(at(date(2027, 1, 4)))
-        runtime = bootstrap(Settings(store=Path(folder) / "store.db"), clock)
+        runtime = embedded(Settings(store=Path(folder) / "store.db"), clock)
         runtime.handle(intake.PublishChallenge(**b.published(closes=date(2027, 12, 31)).model_dump()))
         clock.set(at(date(2027, 1, 11)))
         runtime.tick()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import threading
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -16,7 +16,7 @@ from accelerator.embedded import queries
 from accelerator.kafka import connections
 from accelerator.kafka.client import KafkaRuntime
 from accelerator.kafka.messages import CommandMessage
-from events import CloudEvent
+from events import CloudEvent, Event
 from events.payments import PaymentDisbursed, PaymentRejected, PaymentRequested
 from services.kernel import Command, Rejected, VirtualClock
 from services.payments import commands as pay
@@ -84,7 +84,7 @@ def assert_money_is_right(cluster: Cluster, startups: list[str]) -> None:
     disbursed = [ce for ce in log if ce.type == PaymentDisbursed.event_type() and ce.subject in startups]
     per_payment = Counter(ce.data["payment_id"] for ce in disbursed)
     assert max(per_payment.values()) == 1, "a payment was disbursed twice"
-    paid = Counter()
+    paid: dict[str, Decimal] = defaultdict(Decimal)
     for ce in disbursed:
         paid[ce.subject] += Decimal(ce.data["amount"])
     assert all(total <= Decimal(10000) for total in paid.values())
@@ -203,13 +203,13 @@ def test_two_concurrent_requests_can_never_together_pass_the_cap(
     first = cluster.runtime(clock)
     (startup,) = accelerate(first, clock, companies=1, challenge="brugge-race-2027")
     second = cluster.runtime(VirtualClock(clock.now()))
-    outcomes: dict[str, list[object]] = {}
+    outcomes: dict[str, list[Event]] = {}
     barrier = threading.Barrier(2)
 
-    def request(name: str, runtime: object, key: str) -> None:
+    def request(name: str, runtime: KafkaRuntime, key: str) -> None:
         barrier.wait()
         outcomes[name] = runtime.handle(
-            pay.RequestPayment(  # type: ignore[attr-defined]
+            pay.RequestPayment(
                 startup_id=startup, milestone_key=key, amount=Decimal(6000), iban=b.PARKLY_IBAN
             )
         )

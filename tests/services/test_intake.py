@@ -45,7 +45,7 @@ class TestPublishingAChallenge:
         command = PublishChallenge(
             challenge_id=b.CHALLENGE,
             city_id="brugge",
-            domain="mobility",  # type: ignore[arg-type]
+            domain="mobility",
             title="Smart loading zones in the historic centre",
             opens_on=date(2027, 1, 11),
             closes_on=date(2027, 2, 12),
@@ -56,7 +56,7 @@ class TestPublishingAChallenge:
         command = PublishChallenge(
             challenge_id=b.CHALLENGE,
             city_id="brugge",
-            domain="mobility",  # type: ignore[arg-type]
+            domain="mobility",
             title="Backwards",
             opens_on=date(2027, 2, 12),
             closes_on=date(2027, 1, 11),
