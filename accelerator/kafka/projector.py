@@ -100,8 +100,10 @@ def create_app(settings: Settings) -> faust.App:
                     if isinstance(stored, Subject)
                     else (Subject.model_validate(stored) if stored else Subject(subject=ce.subject))
                 )
-                if subject.receive(ce) or key in changed:
-                    changed[key] = subject
+                subject.receive(ce)
+                # Written even when the event was a duplicate: after a crash the table may
+                # hold a change that PostgreSQL never got, and the redelivery is the moment to heal.
+                changed[key] = subject
                 subject_to_state[key] = subject.dump()  # write back: a table holds copies
             if changed:
                 await asyncio.to_thread(write, list(changed.values()))
