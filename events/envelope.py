@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -45,7 +44,3 @@ class CloudEvent(BaseModel):
     @classmethod
     def from_json(cls, raw: str | bytes) -> CloudEvent:
         return cls.model_validate_json(raw)
-
-    @property
-    def recorded_at(self) -> datetime:
-        return self.time

@@ -153,9 +153,6 @@ class EmbeddedRuntime:
             session.add(DeadLetter(consumer=consumer, position=position, reason=reason, payload=ce.to_json()))
             session.commit()
 
-    def now(self) -> datetime:
-        return self.clock.now()
-
 
 def _view(row: read_model.StartupRow | read_model.ChallengeRow | None) -> Any:
     return row.to_view() if row else None
