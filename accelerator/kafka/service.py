@@ -74,19 +74,17 @@ class ServiceWorker:
 
     def _process(self, tp: TopicPartition, record: Any) -> None:
         for attempt in range(1, ATTEMPTS + 1):
-            outbox: list[Outbox] = []
             try:
-                messages = self._handle(record, outbox)
+                messages, outbox = self._handle(record)
             except Exception as error:  # a bug, or a store conflict: retry, then dead-letter
                 if attempt < ATTEMPTS:
                     log.exception("%s: attempt %s failed; retrying", self.service, attempt)
                     time.sleep(0.2 * 2**attempt)
                     continue
-                messages = [self._dead_letter(record, f"failed {ATTEMPTS} times: {error!r}")]
-                outbox = []
+                messages, outbox = [self._dead_letter(record, f"failed {ATTEMPTS} times: {error!r}")], None
             self._commit(tp, record, messages)
-            for box in outbox:
-                box.commit()
+            if outbox is not None:
+                outbox.commit()  # the replica takes the events only once they are committed
             return
 
     def _commit(self, tp: TopicPartition, record: Any, messages: list[Message]) -> None:
@@ -101,30 +99,24 @@ class ServiceWorker:
             self.producer.abort_transaction()
             raise
 
-    def _handle(self, record: Any, outboxes: list[Outbox]) -> list[Message]:
+    def _handle(self, record: Any) -> tuple[list[Message], Outbox | None]:
+        """What to write for one command record, and the outbox whose events those are."""
         try:
             message = CommandMessage.model_validate_json(record.value)
             command = message.command()
         except (ValidationError, ValueError) as error:
-            return [self._dead_letter(record, f"malformed command: {error}")]
+            return [self._dead_letter(record, f"malformed command: {error}")], None
         if message.command_id in self.replica.by_cause:  # a redelivery: answer as the first time
-            return self._reply(
-                message,
-                Reply(
-                    command_id=message.command_id, ok=True, events=self.replica.by_cause[message.command_id]
-                ),
-            )
-        outbox = Outbox(
-            self.replica, VirtualClock(message.issued_at), f"accelerator/{self.service}", message.command_id
-        )
-        outboxes.append(outbox)
+            earlier = self.replica.by_cause[message.command_id]
+            return self._reply(message, Reply(command_id=message.command_id, ok=True, events=earlier)), None
+        clock = VirtualClock(message.issued_at)
+        outbox = Outbox(self.replica, clock, f"accelerator/{self.service}", message.command_id)
         try:
-            self._execute(command, UnitOfWork(outbox, outbox.clock), record.partition)
+            self._execute(command, UnitOfWork(outbox, clock), record.partition)
         except Rejected as refusal:
-            outboxes.clear()
             reply = Reply(command_id=message.command_id, ok=False, error=str(refusal), field=refusal.field)
-            return self._reply(message, reply)
-        return self._emit(message, outbox.pending)
+            return self._reply(message, reply), None
+        return self._emit(message, outbox.pending), outbox
 
     def _execute(self, command: Command, uow: UnitOfWork, partition: int) -> None:
         if not isinstance(command, CheckDeadlines):
