@@ -36,7 +36,7 @@ format() {
 }
 
 start() {
-    if running && answers; then echo "kafka: already running on 127.0.0.1:$port"; return; fi
+    if answers; then echo "kafka: a broker already answers on 127.0.0.1:$port; using it"; return; fi
     fetch
     mkdir -p "$run"
     format
