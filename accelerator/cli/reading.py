@@ -152,10 +152,16 @@ def rebuild(
 def dead_letters(ctx: typer.Context) -> None:
     """What consumers could not process, with the reason."""
     runtime = of(ctx).runtime
-    if not isinstance(runtime, EmbeddedRuntime):
-        fail("runtime: on Kafka, dead letters are on the accelerator.dlq topic")
-    for letter in queries.dead_letters(runtime):
-        console.print(f"{letter.consumer} @{letter.position}: {letter.reason}", highlight=False)
+    if isinstance(runtime, EmbeddedRuntime):
+        for stored in queries.dead_letters(runtime):
+            console.print(f"{stored.consumer} @{stored.position}: {stored.reason}", highlight=False)
+        return
+    from accelerator.kafka.client import KafkaRuntime
+
+    assert isinstance(runtime, KafkaRuntime)
+    for letter in runtime.dead_letters():
+        where = f"{letter.topic}/{letter.partition}@{letter.offset}" if letter.topic else "?"
+        console.print(f"{letter.consumer} {where}: {letter.reason}", highlight=False, soft_wrap=True)
 
 
 @scheduler.command("tick")

@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
 from accelerator.kafka import connections
-from accelerator.kafka.messages import CommandMessage, Reply, key_of, service_of
+from accelerator.kafka.messages import CommandMessage, DeadLetter, Reply, key_of, service_of
 from accelerator.kafka.topics import Names
 from accelerator.settings import Settings
 from events import CloudEvent, Event, parse
@@ -182,6 +182,15 @@ class KafkaRuntime:
                     yield from (CloudEvent.from_json(record.value) for record in records)
                 if not batch:
                     yield None
+        finally:
+            reader.close()
+
+    def dead_letters(self) -> list[DeadLetter]:
+        """Everything on the dead-letter topic, oldest first per partition."""
+        reader = connections.consumer(self.settings)
+        try:
+            partitions = connections.assign_all(reader, [self.names.dlq])
+            return [DeadLetter.model_validate_json(r.value) for r in connections.catch_up(reader, partitions)]
         finally:
             reader.close()
 

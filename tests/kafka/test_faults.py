@@ -149,15 +149,6 @@ def test_a_redelivered_command_changes_nothing(cluster: Cluster, clock: VirtualC
     assert view.payments[f"{startup}/kick-off/1"].status == "requested"
 
 
-def dlq_letters(cluster: Cluster) -> list[dict[str, object]]:
-    reader = connections.consumer(cluster.settings)
-    try:
-        partitions = connections.assign_all(reader, [cluster.names.dlq])
-        return [json.loads(r.value) for r in connections.catch_up(reader, partitions)]
-    finally:
-        reader.close()
-
-
 def test_malformed_messages_go_to_the_dead_letter_topic_and_the_consumer_goes_on(
     cluster: Cluster, clock: VirtualClock
 ) -> None:
@@ -187,14 +178,14 @@ def test_malformed_messages_go_to_the_dead_letter_topic_and_the_consumer_goes_on
                 challenge_id="nowhere-2027"
             )
         )
-    letters = dlq_letters(cluster)
-    reasons = [str(letter["reason"]) for letter in letters]
+    letters = runtime.dead_letters()
+    reasons = [letter.reason for letter in letters]
     assert any("malformed command" in r and "Invalid JSON" in r for r in reasons)
     assert any("unknown command type 'LaunchRocket'" in r for r in reasons)
     assert any("malformed command" in r and "challenge_id" in r for r in reasons)
-    assert any(letter.get("headers") == {"origin": "fault-test"} for letter in letters)
+    assert any(letter.headers == {"origin": "fault-test"} for letter in letters)
     runtime.settle()  # the projector went past the unreadable event too
-    assert any("unreadable event" in str(letter["reason"]) for letter in dlq_letters(cluster))
+    assert any("unreadable event" in letter.reason for letter in runtime.dead_letters())
 
 
 def test_two_concurrent_requests_can_never_together_pass_the_cap(
