@@ -11,22 +11,20 @@ from accelerator.kafka.topics import Names
 from accelerator.settings import Settings
 from events.topics import Topic, registry
 
-STATE_TABLES = ("startup_to_state", "challenge_to_state")
+PROJECTOR_TABLE = "startup_to_state"
+"""The projector's one Faust table: a Subject (startup or challenge) per key."""
 
 
-def changelogs(names: Names) -> list[Topic]:
-    """The projector's Faust tables: compacted, one partition per event-topic partition."""
-    return [
-        Topic(
-            f"{names.group('projector')}-{table}-changelog",
-            "the startup or challenge id",
-            f"Changelog of the projector's {table} table (Faust).",
-            ("projector",),
-            ("projector",),
-            compacted=True,
-        )
-        for table in STATE_TABLES
-    ]
+def changelog() -> Topic:
+    """The projector table's changelog: compacted, one partition per event-topic partition."""
+    return Topic(
+        f"{Names().group('projector')}-{PROJECTOR_TABLE}-changelog",
+        "the startup or challenge id",
+        f"Changelog of the projector's {PROJECTOR_TABLE} table (Faust).",
+        ("projector",),
+        ("projector",),
+        compacted=True,
+    )
 
 
 @dataclass
@@ -41,7 +39,7 @@ def admin(settings: Settings) -> KafkaAdminClient:
 
 def create_topics(settings: Settings, cities: tuple[str, ...] = ()) -> Provisioned:
     names = Names(settings.topic_prefix)
-    wanted = [*registry(tuple(dict.fromkeys((*settings.cities, *cities)))), *changelogs(Names())]
+    wanted = [*registry(tuple(dict.fromkeys((*settings.cities, *cities)))), changelog()]
     client = admin(settings)
     try:
         existing = set(client.list_topics())

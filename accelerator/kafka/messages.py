@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -39,7 +40,9 @@ class CommandMessage(BaseModel):
         return cls.model_validate(self.data)
 
     @classmethod
-    def of(cls, command: Command, issued_at: Any, reply_to: str | None, command_id: str | None = None) -> Any:
+    def of(
+        cls, command: Command, issued_at: datetime, reply_to: str | None, command_id: str | None = None
+    ) -> CommandMessage:
         return cls(
             command_id=command_id or str(uuid.uuid4()),
             type=type(command).__name__,

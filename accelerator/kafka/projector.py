@@ -17,6 +17,7 @@ import aiokafka
 import faust
 from sqlmodel import Session
 
+from accelerator.kafka.admin import PROJECTOR_TABLE
 from accelerator.kafka.client import read_model_engine
 from accelerator.kafka.messages import DeadLetter
 from accelerator.kafka.topics import Names
@@ -61,7 +62,7 @@ def create_app(settings: Settings) -> faust.App:
     # use_partitioner: the changelog follows the key, as the event topics do, so a batch (take)
     # never writes a key's changelog into another event's partition.
     subject_to_state = app.Table(
-        "startup_to_state",
+        PROJECTOR_TABLE,
         default=None,
         partitions=settings.partitions,
         key_type=bytes,
