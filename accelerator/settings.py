@@ -30,3 +30,4 @@ class Settings(BaseSettings):
     """Partner cities whose topics `accelerator topics create` provisions up front."""
     reply_timeout_seconds: float = 60
     session_timeout_ms: int = 10000
+    transaction_timeout_ms: int = 10000

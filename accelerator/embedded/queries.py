@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from accelerator.embedded.runtime import EmbeddedRuntime
@@ -87,10 +88,18 @@ def _differences(kind: str, fresh: Mapping[str, object], stored: Mapping[str, ob
         elif key not in fresh:
             found.append(f"{kind} {key}: in the read model but not in the log")
         elif fresh[key] != stored[key]:
-            found.append(f"{kind} {key}: differs from the replayed log")
+            found.append(f"{kind} {key}: differs from the replayed log ({_fields(fresh[key], stored[key])})")
     return found
 
 
 def dead_letters(runtime: EmbeddedRuntime) -> list[DeadLetter]:
     with Session(runtime.engine) as session:
         return list(session.exec(select(DeadLetter).order_by(col(DeadLetter.id))))
+
+
+def _fields(fresh: object, stored: object) -> str:
+    """Which fields differ, with the replayed and the stored value."""
+    if not (isinstance(fresh, BaseModel) and isinstance(stored, BaseModel)):
+        return "values differ"
+    a, b = fresh.model_dump(mode="json"), stored.model_dump(mode="json")
+    return "; ".join(f"{k}: log {a[k]!r}, read model {b.get(k)!r}" for k in a if a[k] != b.get(k))

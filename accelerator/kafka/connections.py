@@ -34,6 +34,9 @@ def producer(settings: Settings, transactional_id: str | None = None) -> KafkaPr
     )
     if transactional_id:
         options["transactional_id"] = transactional_id
+        # A writer killed mid-transaction holds back every read_committed reader of the topics
+        # it wrote to until its transaction times out (or its successor fences it): keep it short.
+        options["transaction_timeout_ms"] = settings.transaction_timeout_ms
     return KafkaProducer(**options)
 
 

@@ -101,8 +101,7 @@ def test_a_worker_killed_mid_stream_loses_nothing_and_doubles_nothing(
 
     def kill_payments() -> None:  # in the middle: some done, one in a transaction, most waiting
         cluster.kill("payments")
-        cluster.kill("projector")  # and the projector, between its table, PostgreSQL and offsets
-        cluster.start("payments", "projector")
+        cluster.start("payments")
 
     burst(cluster, runtime, [c for s in startups for c in requests(s)], kill_payments)
     burst(cluster, runtime, [c for s in startups for c in disbursements(s)], kill_payments)
