@@ -12,17 +12,20 @@ def clock_for(settings: Settings) -> Clock:
     return VirtualClock(settings.now) if settings.now else SystemClock()
 
 
-def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> Runtime:
+def bootstrap(
+    settings: Settings | None = None, clock: Clock | None = None, read_only: bool = False
+) -> Runtime:
+    """The configured runtime; `read_only` for commands that only read (a store must exist)."""
     settings = settings or Settings()
     clock = clock or clock_for(settings)
     if settings.runtime == "kafka":
         from accelerator.kafka.client import KafkaRuntime
 
         return KafkaRuntime(settings, clock)
-    return embedded(settings, clock)
+    return embedded(settings, clock, read_only)
 
 
-def embedded(settings: Settings, clock: Clock) -> EmbeddedRuntime:
-    from accelerator.embedded.store import open_engine
+def embedded(settings: Settings, clock: Clock, read_only: bool = False) -> EmbeddedRuntime:
+    from accelerator.embedded.files import open_engine
 
-    return EmbeddedRuntime(open_engine(settings.store), clock)
+    return EmbeddedRuntime(open_engine(settings.store, read_only), clock, settings.actor)

@@ -20,10 +20,10 @@ from events.applications import Contact
 from events.base import Event
 from events.payments import PaymentRejected
 from events.selection import Decision
-from services.accelerator import commands as acc
 from services.intake import commands as intake
 from services.intake.domain import startup_id_for
 from services.kernel import PROGRAMME_TZ, Command, Rejected, VirtualClock
+from services.participation import commands as acc
 from services.payments import commands as pay
 from services.pilots import commands as pil
 from services.rules import RULES
@@ -150,8 +150,8 @@ class Programme:
     def on(self, day: date, action: Callable[[], object]) -> None:
         self.agenda[day].append(action)
 
-    def do(self, command: Command) -> list[object]:
-        return list(self.runtime.handle(command))
+    def do(self, command: Command) -> list[Event]:
+        return self.runtime.handle(command).events
 
     def refused(self, what: str, command: Command) -> None:
         try:

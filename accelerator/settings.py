@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from events.base import Actor
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        return "local"
 
 
 class Settings(BaseSettings):
@@ -16,6 +26,8 @@ class Settings(BaseSettings):
     store: Path = Path(".accelerator") / "accelerator.db"
     now: AwareDatetime | None = None
     """Freeze the clock at this moment (scripts, tests, back-dated data entry)."""
+    actor: Actor = Field(default_factory=_os_user)
+    """Who gives the commands (`--as`): recorded on every event they cause."""
     scheduler_interval_seconds: int = 60
 
     # The Kafka runtime
@@ -29,5 +41,9 @@ class Settings(BaseSettings):
     cities: tuple[str, ...] = ("brugge", "mechelen")
     """Partner cities whose topics `accelerator topics create` provisions up front."""
     reply_timeout_seconds: float = 60
+    kafka_wait_seconds: float = 30
+    """How long a client waits for the broker, a topic or PostgreSQL before it gives up."""
+    liveness_seconds: float = 60
+    """A worker with lag that made no progress for this long exits, so its supervisor restarts it."""
     session_timeout_ms: int = 10000
     transaction_timeout_ms: int = 10000

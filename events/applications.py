@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import EmailStr
 
-from events.base import Euros, Slug, StartupEvent, Text, Value
+from events.base import Euros, Plain, Slug, StartupEvent, Text, Value
 
 
 class Contact(Value):
@@ -12,7 +12,7 @@ class Contact(Value):
 
     name: Text
     email: EmailStr
-    phone: str | None = None
+    phone: Plain | None = None
 
 
 class ApplicationSubmitted(StartupEvent):
@@ -21,7 +21,7 @@ class ApplicationSubmitted(StartupEvent):
     challenge_id: Slug
     city_id: Slug
     company_name: Text
-    enterprise_number: str
+    enterprise_number: Plain
     contact: Contact
     proposal: Text
     requested_budget: Euros

@@ -6,7 +6,15 @@ import re
 from decimal import Decimal
 from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+)
 
 FAMILIES = ("programme", "applications", "selection", "milestones", "payments", "pilots")
 
@@ -29,7 +37,31 @@ Score = Annotated[
 ]
 """A weighted score, on the wire a decimal string."""
 
-Text = Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
+READING = {"reading": True}
+"""Validation context of the tolerant reader: what was stored is read as it was stored."""
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters (tab and newline aside): in a name they could clear a terminal or retitle it."""
+
+
+def printable(value: str, info: ValidationInfo) -> str:
+    """Writers refuse control characters; the reader of old events takes them (and output escapes)."""
+    if info.context and info.context.get("reading"):
+        return value
+    if found := CONTROL.search(value):
+        raise ValueError(f"must not contain control characters (found U+{ord(found.group()):04X})")
+    return value
+
+
+Printable = AfterValidator(printable)
+
+Plain = Annotated[str, Printable]
+"""Free text a person typed (may be empty)."""
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True), Printable]
+
+Actor = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True), Printable]
+"""Who gave a command: a person's name or e-mail, a token's holder, or `system:<consumer>`."""
 
 
 def snake(name: str) -> str:
@@ -65,6 +97,10 @@ class Event(BaseModel):
     def city(self) -> str | None:
         """The partner city whose challenge this event belongs to, when known."""
         return getattr(self, "city_id", None)
+
+    def refusal(self) -> str | None:
+        """For a refusal kept on record (`PaymentRejected`): why the command was refused."""
+        return None
 
 
 class StartupEvent(Event):

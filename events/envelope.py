@@ -8,6 +8,8 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 NAMESPACE = uuid.UUID("6f1c2d2e-4d7b-5b61-9a43-0b5d3c8e2a10")
+SCHEMAS = "https://accelerator-tracker.eu/schemas/"
+"""Where the generated JSON Schemas are published (their `$id`s); schemas/ holds them."""
 
 
 def event_id(stream: str, version: int) -> str:
@@ -15,8 +17,14 @@ def event_id(stream: str, version: int) -> str:
     return str(uuid.uuid5(NAMESPACE, f"{stream}@{version}"))
 
 
+def schema_uri(cls: type[Any], folder: str = "events") -> str:
+    """The `$id` of an event type's JSON Schema (`folder` "city" for the redacted one)."""
+    return f"{SCHEMAS}{folder}/{cls.event_type()}.json"
+
+
 class CloudEvent(BaseModel):
-    """CloudEvents 1.0 attributes plus our extensions `city`, `stream` and `streamversion`."""
+    """CloudEvents 1.0 attributes plus our extensions `city`, `stream`, `streamversion`,
+    `causationid` and `actor`."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
@@ -27,11 +35,15 @@ class CloudEvent(BaseModel):
     subject: str = Field(min_length=1)
     time: AwareDatetime
     datacontenttype: Literal["application/json"] = "application/json"
+    dataschema: str | None = None
+    """The URI of the JSON Schema `data` conforms to (for a city: the redacted one)."""
     city: str | None = None
     stream: str | None = None
     streamversion: int | None = Field(default=None, ge=1)
     causationid: str | None = None
-    """The id of the command that caused this event (the Kafka runtime deduplicates by it)."""
+    """The id of the command that caused this event (a repeated command is recognised by it)."""
+    actor: str | None = None
+    """Who gave that command: a person, a token's holder, or `system:<consumer>`."""
     data: dict[str, Any]
 
     @property

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from events.base import Euros, Slug, StartupEvent, Text
+from events.base import Euros, Plain, Slug, StartupEvent, Text
+from events.ids import PaymentId
 
 
 class PaymentEvent(StartupEvent):
     family = "payments"
     city_id: Slug
-    payment_id: str
+    payment_id: PaymentId
 
 
 class PaymentRequested(PaymentEvent):
@@ -35,6 +36,9 @@ class PaymentRejected(PaymentEvent):
     amount: Euros
     reason: Text
 
+    def refusal(self) -> str | None:
+        return f"payment {self.payment_id} rejected — {self.reason}"
+
 
 class PaymentInstructed(PaymentEvent):
     private = frozenset({"iban"})
@@ -46,7 +50,7 @@ class PaymentInstructed(PaymentEvent):
 class PaymentDisbursed(PaymentEvent):
     amount: Euros
     attempt: int = Field(ge=1)
-    bank_reference: str = ""
+    bank_reference: Plain = ""
 
 
 class PaymentFailed(PaymentEvent):

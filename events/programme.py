@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from events.base import Event, Slug, StartupEvent, Text, Value
+from events.base import Event, Plain, Slug, StartupEvent, Text, Value
 
 
 class ChallengeDomain(StrEnum):
@@ -32,7 +32,7 @@ class ChallengePublished(ChallengeEvent):
     city_id: Slug
     domain: ChallengeDomain
     title: Text
-    description: str = ""
+    description: Plain = ""
     opens_on: date
     closes_on: date
 

@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from events.applications import ApplicationSubmitted, ApplicationWithdrawn
-from events.base import Event
-from events.envelope import CloudEvent, event_id
+from events.base import READING, Event
+from events.envelope import CloudEvent, event_id, schema_uri
 from events.milestones import (
     DeliverableSubmitted,
     MilestoneApproved,
@@ -108,6 +108,7 @@ def envelope(
     stream: str,
     version: int,
     causation: str | None = None,
+    actor: str | None = None,
 ) -> CloudEvent:
     return CloudEvent(
         id=event_id(stream, version),
@@ -119,6 +120,8 @@ def envelope(
         stream=stream,
         streamversion=version,
         causationid=causation,
+        actor=actor,
+        dataschema=schema_uri(type(event)),
         data=event.model_dump(mode="json"),
     )
 
@@ -138,4 +141,4 @@ def parse(ce: CloudEvent) -> Event:
     if cls is None:
         raise UnknownEventType(f"type: unknown event type {ce.type!r}")
     known = {k: v for k, v in data.items() if k in cls.model_fields}
-    return cls.model_validate(known)
+    return cls.model_validate(known, context=READING)

@@ -12,18 +12,18 @@ from pathlib import Path
 from typing import Any
 
 from events.base import Event
-from events.envelope import CloudEvent
+from events.envelope import SCHEMAS, CloudEvent, schema_uri
 from events.registry import CATALOGUE
 
 ROOT = Path(__file__).resolve().parent.parent / "schemas"
-BASE_URI = "https://accelerator-tracker.eu/schemas/"
+BASE_URI = SCHEMAS
 
 
 def event_schema(cls: type[Event]) -> dict[str, Any]:
     schema = cls.model_json_schema(mode="validation")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"{BASE_URI}events/{cls.event_type()}.json",
+        "$id": schema_uri(cls),
         "x-cloudevents-type": cls.event_type(),
         "x-family": cls.family,
         **schema,
@@ -39,20 +39,40 @@ def envelope_schema() -> dict[str, Any]:
     }
 
 
+def redacted_schema(cls: type[Event]) -> dict[str, Any]:
+    """What a city receives: the event without its private fields."""
+    schema = event_schema(cls)
+    schema["$id"] = schema_uri(cls, "city")
+    schema["properties"] = {k: v for k, v in schema["properties"].items() if k not in cls.private}
+    schema["required"] = [k for k in schema.get("required", []) if k not in cls.private]
+    schema["description"] += f" (for cities: without {', '.join(sorted(cls.private))})"
+    return schema
+
+
+def redacted_schema_uri(cls: type[Event]) -> str:
+    """The schema a city's copy of this event type conforms to."""
+    return schema_uri(cls, "city") if cls.private else schema_uri(cls)
+
+
+FOLDERS = ["events", "city"]
+
+
 def rendered() -> dict[Path, str]:
     files = {ROOT / "cloudevent.json": envelope_schema()}
     for cls in CATALOGUE:
         files[ROOT / "events" / f"{cls.event_type()}.json"] = event_schema(cls)
+        if cls.private:
+            files[ROOT / "city" / f"{cls.event_type()}.json"] = redacted_schema(cls)
     return {path: json.dumps(schema, indent=2, sort_keys=True) + "\n" for path, schema in files.items()}
 
 
 def stale() -> list[str]:
     """The schema files that are missing, out of date, or no longer generated."""
-    return stale_files(rendered(), ["events"])
+    return stale_files(rendered(), FOLDERS)
 
 
 def write() -> None:
-    write_files(rendered(), ["events"])
+    write_files(rendered(), FOLDERS)
 
 
 def stale_files(expected: dict[Path, str], folders: list[str]) -> list[str]:

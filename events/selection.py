@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from events.base import Score, Slug, StartupEvent, Text
+from events.base import Plain, Score, Slug, StartupEvent, Text
 
 
 class Decision(StrEnum):
@@ -39,7 +39,7 @@ class ApplicationDecided(StartupEvent):
     city_id: Slug
     decision: Decision
     average_score: Score | None = None
-    note: str = ""
+    note: Plain = ""
 
 
 class OfferAccepted(StartupEvent):

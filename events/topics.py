@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from events.base import FAMILIES, Event
 from events.registry import CATALOGUE
 
-SERVICES = ("intake", "selection", "accelerator", "payments", "pilots")
-
 DAY_MS = 24 * 3600 * 1000
 
 
@@ -52,25 +50,26 @@ DLQ = "accelerator.dlq"
 FINANCE_EVENTS = tuple(cls for cls in CATALOGUE if cls.family == "payments")
 
 
-def registry(cities: tuple[str, ...] = ()) -> list[Topic]:
+def registry(services: tuple[str, ...], cities: tuple[str, ...] = ()) -> list[Topic]:
+    """Every topic, for these services (services.routing.SERVICES) and partner cities."""
     topics = [
         Topic(
             command_topic(s),
             "the aggregate id (startup, challenge, cohort or hardware item)",
             f"Commands for the {s} service, in a JSON command envelope.",
-            ("cli", "scheduler", *SERVICES),
+            ("cli", "web", "scheduler", "policies"),
             (s,),
             retention_ms=7 * DAY_MS,
         )
-        for s in SERVICES
+        for s in services
     ]
     topics += [
         Topic(
             event_topic(f),
             "the subject: a startup id, or a challenge or cohort id",
             f"Every {f} event, in a CloudEvents 1.0 envelope (structured JSON).",
-            ("intake", "selection", "accelerator", "payments", "pilots"),
-            ("services", "projector", "cities", "watchers"),
+            services,
+            ("services", "policies", "projector", "cities", "watchers"),
             tuple(c for c in CATALOGUE if c.family == f),
         )
         for f in FAMILIES
@@ -90,7 +89,7 @@ def registry(cities: tuple[str, ...] = ()) -> list[Topic]:
             REPLIES,
             "the command id",
             "The outcome of each command, for whoever sent it.",
-            SERVICES,
+            services,
             ("cli",),
             retention_ms=DAY_MS,
         ),
@@ -98,7 +97,7 @@ def registry(cities: tuple[str, ...] = ()) -> list[Topic]:
             DLQ,
             "the original key",
             "Messages that could not be processed, with the reason and the original headers.",
-            ("services", "projector", "cities"),
+            ("services", "policies", "projector", "cities"),
             ("operators",),
             retention_ms=30 * DAY_MS,
         ),

@@ -1,20 +1,27 @@
-"""What every service's domain shares: refusals, the clock, aggregates as folds of events."""
+"""What every service's domain shares: commands, refusals, the clock, and aggregates as deciders.
+
+A `Decider` is an aggregate as a value: the stream it lives in, its empty state, `evolve`
+(one event onto the state) and `decide` (one command on the state: events, or `Rejected`).
+`execute` is the only handler there is: load the command's stream, fold, decide, append.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, NoReturn, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
 from events.base import Event
+from services.rules import RULES, ProgrammeRules
 
 PROGRAMME_TZ = ZoneInfo("Europe/Brussels")
 
 S = TypeVar("S")
+T = TypeVar("T")
 
 
 class Rejected(Exception):
@@ -26,10 +33,30 @@ class Rejected(Exception):
         self.rule = rule
 
 
+class ConcurrencyConflict(Exception):
+    """Another writer appended to the stream first; reload and decide again."""
+
+
 class Command(BaseModel):
-    """An imperative request to one service. Strict: unknown fields are an error."""
+    """An imperative request to one aggregate. Strict: unknown fields are an error.
+
+    Each command names the aggregate it writes (`aggregate_id`, also its Kafka key); the
+    decider that lists it names the stream and the service.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def aggregate_id(self) -> str:
+        raise NotImplementedError(f"{type(self).__name__} must say which aggregate it writes")
+
+
+class StartupCommand(Command):
+    """A command about one startup: it writes that startup's stream of its decider."""
+
+    startup_id: str
+
+    def aggregate_id(self) -> str:
+        return self.startup_id
 
 
 class Clock(Protocol):
@@ -65,13 +92,30 @@ def today(clock: Clock) -> date:
     return clock.now().astimezone(PROGRAMME_TZ).date()
 
 
+SYSTEM = "system"
+"""Actors that are not people: policies and the scheduler act as `system:<name>`."""
+
+
 @dataclass(frozen=True)
-class Aggregate(Generic[S]):
-    """A stream family: its name prefix, empty state, and the fold that applies one event."""
+class Context:
+    """What a decision may know besides its own state: the day, the rules, who asks, and
+    (read-only) the state of other aggregates."""
+
+    today: date
+    actor: str
+    read: Callable[[Decider[Any], str], Any]
+    rules: ProgrammeRules = RULES
+
+
+@dataclass(frozen=True)
+class Decider(Generic[S]):
+    """An aggregate: its stream prefix, empty state, fold, decision, and the commands it takes."""
 
     prefix: str
     initial: S
     evolve: Callable[[S, Event], S]
+    decide: Callable[[S, Any, Context], list[Event]]
+    commands: tuple[type[Command], ...] = field(default=())
 
     def stream(self, aggregate_id: str) -> str:
         return f"{self.prefix}-{aggregate_id}"
@@ -83,33 +127,44 @@ class Aggregate(Generic[S]):
         return state
 
 
+@dataclass(frozen=True)
+class Metadata:
+    """What the envelope of each new event records besides the event: who, why, when."""
+
+    actor: str
+    causation: str | None = None
+    time: datetime | None = None
+
+
 class EventStore(Protocol):
-    """The port every handler writes through (SQLite embedded, Kafka-backed elsewhere)."""
+    """The port every decision writes through (SQLite embedded, the Kafka replica elsewhere)."""
 
     def load(self, stream: str) -> list[Event]: ...
 
-    def append(self, stream: str, expected_version: int, events: Sequence[Event]) -> None: ...
+    def append(self, stream: str, expected_version: int, events: Sequence[Event], meta: Metadata) -> None: ...
 
 
-class UnitOfWork:
-    """What a handler gets: the store and the clock, plus `load`/`save` for aggregates."""
+def execute(
+    decider: Decider[Any], command: Command, store: EventStore, clock: Clock, meta: Metadata
+) -> list[Event]:
+    """Load the command's aggregate, decide, append with the version it was decided on."""
+    stream = decider.stream(command.aggregate_id())
+    history = store.load(stream)
 
-    def __init__(self, store: EventStore, clock: Clock) -> None:
-        self.store = store
-        self.clock = clock
-        self.recorded: list[Event] = []
+    def read(other: Decider[T], aggregate_id: str) -> T:
+        return other.fold(store.load(other.stream(aggregate_id)))
 
-    def today(self) -> date:
-        return today(self.clock)
+    context = Context(today=today(clock), actor=meta.actor, read=read)
+    events = decider.decide(decider.fold(history), command, context)
+    if events:
+        store.append(stream, len(history), events, meta)
+    return events
 
-    def load(self, aggregate: Aggregate[S], aggregate_id: str) -> tuple[S, int]:
-        history = self.store.load(aggregate.stream(aggregate_id))
-        return aggregate.fold(history), len(history)
 
-    def save(
-        self, aggregate: Aggregate[S], aggregate_id: str, version: int, events: Sequence[Event]
-    ) -> list[Event]:
-        if events:
-            self.store.append(aggregate.stream(aggregate_id), version, events)
-            self.recorded.extend(events)
-        return list(events)
+class Unhandled(TypeError):
+    def __init__(self, command: Command) -> None:
+        super().__init__(f"type: no decider takes {type(command).__name__}")
+
+
+def unhandled(command: Command) -> NoReturn:
+    raise Unhandled(command)

@@ -6,10 +6,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, time
 
-from accelerator.embedded.store import ConcurrencyConflict
-from accelerator.routing import HANDLERS
 from events.base import Event
-from services.kernel import PROGRAMME_TZ, Command, UnitOfWork, VirtualClock
+from services.kernel import PROGRAMME_TZ, Command, ConcurrencyConflict, Metadata, VirtualClock, execute
+from services.routing import decider_of
 
 
 class InMemoryStore:
@@ -19,7 +18,7 @@ class InMemoryStore:
     def load(self, stream: str) -> list[Event]:
         return list(self.streams[stream])
 
-    def append(self, stream: str, expected_version: int, events: Sequence[Event]) -> None:
+    def append(self, stream: str, expected_version: int, events: Sequence[Event], meta: Metadata) -> None:
         if len(self.streams[stream]) != expected_version:
             raise ConcurrencyConflict(stream)
         self.streams[stream].extend(events)
@@ -44,8 +43,8 @@ class Spec:
         self.clock.set(at(day))
         return self
 
-    def when(self, command: Command) -> list[Event]:
-        return HANDLERS[type(command)](command, UnitOfWork(self.store, self.clock))
+    def when(self, command: Command, actor: str = "An Peeters") -> list[Event]:
+        return execute(decider_of(command), command, self.store, self.clock, Metadata(actor))
 
     def stored(self) -> dict[str, list[Event]]:
         return {k: list(v) for k, v in self.store.streams.items() if v}

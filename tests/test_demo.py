@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from accelerator import queries
 from accelerator.demo import APPLICANTS, JOURNEYS
-from accelerator.embedded import queries
 from services.projector.views import StartupView
 from tests.conftest import DemoRun
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module", params=["embedded", "kafka"])
+@pytest.fixture(scope="module", params=["embedded", pytest.param("kafka", marks=pytest.mark.kafka)])
 def finished(request: pytest.FixtureRequest) -> DemoRun:
     """The same scenario on both runtimes: every test below runs against each."""
     return request.getfixturevalue(f"{request.param}_demo")

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import typer
 
+from accelerator import queries
 from accelerator.bootstrap import bootstrap
 from accelerator.cli.output import guarded, report
-from accelerator.embedded import queries
 from accelerator.runtime import Runtime
 from accelerator.settings import Settings
 from services.kernel import Command
@@ -18,20 +18,31 @@ class Context:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._runtime: Runtime | None = None
+        self._reader: Runtime | None = None
 
     @property
     def runtime(self) -> Runtime:
+        """The runtime, to give commands (an embedded store is created if need be)."""
         if self._runtime is None:
             self._runtime = guarded(lambda: bootstrap(self.settings))
         return self._runtime
 
+    @property
+    def reader(self) -> Runtime:
+        """The runtime, only to read: a store that does not exist is an error, not a new file."""
+        if self._runtime is not None:
+            return self._runtime
+        if self._reader is None:
+            self._reader = guarded(lambda: bootstrap(self.settings, read_only=True))
+        return self._reader
+
     def startup(self, ref: str) -> str:
-        return guarded(lambda: queries.resolve(self.runtime, ref))
+        return guarded(lambda: queries.resolve(self.reader, ref))
 
     def send(self, build: Callable[[], Command]) -> None:
         """Build the command (validating its fields), run it, report its events or refusal."""
-        events = guarded(lambda: self.runtime.handle(build()))
-        report(events, self.runtime.followed_by)
+        command = guarded(build)
+        report(guarded(lambda: self.runtime.handle(command)))
 
 
 def of(ctx: typer.Context) -> Context:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -28,8 +29,17 @@ def root(
         datetime | None, typer.Option(help="act as if it were this moment [env: ACCELERATOR_NOW]")
     ] = None,
     runtime: Annotated[str | None, typer.Option(help="embedded (default) or kafka")] = None,
+    actor: Annotated[
+        str | None,
+        typer.Option(
+            "--as", help="who gives the commands, recorded on their events [env: ACCELERATOR_ACTOR]"
+        ),
+    ] = None,
 ) -> None:
+    quiet_clients()
     overrides: dict[str, object] = {}
+    if actor is not None:
+        overrides["actor"] = actor
     if store is not None:
         overrides["store"] = store
     if now is not None:
@@ -61,6 +71,14 @@ app.command("demo")(reading.demo)
 app.add_typer(operating.topics, name="topics")
 app.command("worker")(operating.worker)
 app.command("up")(operating.up)
+app.command("status")(operating.status)
+
+
+def quiet_clients() -> None:
+    """Our own waiting messages go to stderr, one line each; the clients' own chatter does not."""
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    for noisy in ("kafka", "aiokafka", "faust", "mode", "apscheduler", "sqlalchemy"):
+        logging.getLogger(noisy).setLevel(logging.CRITICAL)
 
 
 def main() -> None:

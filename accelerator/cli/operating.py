@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from accelerator.cli.context import of
-from accelerator.cli.output import console, fail
+from accelerator.cli.output import console, fail, guarded, row, say, table
 
 topics = typer.Typer(help="Kafka topics of the programme.", no_args_is_help=True)
 
@@ -21,17 +21,17 @@ def create_topics(
     from accelerator.kafka.admin import create_topics as provision
 
     settings = of(ctx).settings
-    try:
-        result = provision(settings, tuple(city or ()))
-    except Exception as error:  # kafka-python raises plain errors when no broker answers
-        fail(f"kafka_bootstrap_servers: no broker at {settings.kafka_bootstrap_servers} ({error})")
+    result = guarded(lambda: provision(settings, tuple(city or ())))
     for name in result.created:
-        console.print(f"[green]created[/] {name}", highlight=False)
-    console.print(f"{len(result.created)} created, {len(result.existing)} already there", highlight=False)
+        say(("created", "green"), " ", name)
+    say(f"{len(result.created)} created, {len(result.existing)} already there")
 
 
-def worker(ctx: typer.Context, name: Annotated[str, typer.Argument(help="which service to run")]) -> None:
-    """Run one service of the Kafka runtime in this process until Ctrl-C."""
+def worker(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="a service, a consumer of the registry, or scheduler")],
+) -> None:
+    """Run one worker of the Kafka runtime in this process until Ctrl-C (names: accelerator up --help)."""
     from accelerator.kafka.workers import WORKERS, run
 
     if name not in WORKERS:
@@ -40,7 +40,53 @@ def worker(ctx: typer.Context, name: Annotated[str, typer.Argument(help="which s
 
 
 def up(ctx: typer.Context) -> None:
-    """Start every worker of the Kafka runtime as its own process; Ctrl-C stops them all."""
+    """Start every worker of the Kafka runtime as its own process and keep them running
+    (one that ends is restarted, with backoff); Ctrl-C stops them all."""
+    import logging
+
     from accelerator.kafka.workers import up as start_all
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     raise typer.Exit(start_all(of(ctx).settings.model_copy(update={"runtime": "kafka"})))
+
+
+def status(ctx: typer.Context) -> None:
+    """What an operator looks at first: each worker's consumer group, whether it is alive,
+    and its lag per topic (records still to do). Exits 1 when a worker is down."""
+    from accelerator.kafka.health import Health
+    from accelerator.kafka.scheduler import leader
+    from accelerator.kafka.topics import Names
+    from accelerator.kafka.workers import WORKERS, watched_topics
+
+    settings = of(ctx).settings.model_copy(update={"runtime": "kafka"})
+    names = Names(settings.topic_prefix)
+    health = guarded(lambda: Health(settings))
+    grid = table("worker", "alive", "members", "lag", "per topic", title="Workers")
+    down = []
+    try:
+        for name in WORKERS:
+            topics = watched_topics(name, settings)
+            if not topics:
+                alive = guarded(lambda: leader(settings))
+                row(
+                    grid,
+                    name,
+                    "yes" if alive else "NO",
+                    "-",
+                    "-",
+                    "holds the scheduler lock" if alive else "",
+                )
+                down += [] if alive else [name]
+                continue
+            group = guarded(lambda n=name, t=topics: health.group(names.group(n), t))  # type: ignore[misc]
+            alive = group.members > 0
+            per_topic = ", ".join(
+                f"{t.removeprefix(names.prefix)} {n}" for t, n in group.lag_by_topic().items() if n
+            )
+            row(grid, name, "yes" if alive else "NO", group.members, group.total_lag, per_topic or "-")
+            down += [] if alive else [name]
+    finally:
+        health.close()
+    console.print(grid)
+    if down:
+        fail(f"workers: {', '.join(down)} not running (start them: accelerator --runtime kafka up)")

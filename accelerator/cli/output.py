@@ -1,21 +1,31 @@
-"""How the CLI talks: one-line errors naming the field and rule, events, tables of views."""
+"""How the CLI talks: one-line errors naming the field and rule, events, tables of views.
+
+Everything a user typed (names, reasons, references) is data, never markup or a terminal
+code: it goes to Rich as `Text` (markup is not parsed there) with control characters shown
+as escapes (`\\x1b`), so one odd company name cannot break the tool or the terminal.
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from accelerator.embedded.store import ConcurrencyConflict, NotAStore
-from events import CloudEvent, Event, parse
-from events.payments import PaymentRejected
-from services.kernel import Rejected
+from accelerator.embedded.files import StoreError
+from accelerator.runtime import Unavailable
+from events import CloudEvent
+from events.base import CONTROL
+from services.kernel import ConcurrencyConflict, Rejected
 from services.projector.views import StartupView
+
+if TYPE_CHECKING:
+    from accelerator.runtime import Outcome
 
 # Piped output (CI logs, files) gets wide tables instead of rich's 80-column default.
 console = Console() if sys.stdout.isatty() else Console(width=160)
@@ -24,8 +34,33 @@ errors = Console(stderr=True) if sys.stderr.isatty() else Console(stderr=True, w
 T = TypeVar("T")
 
 
+def shown(value: object) -> str:
+    """A value as plain text, its control characters written as escapes."""
+    return CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", str(value))
+
+
+def plain(value: object, style: str = "") -> Text:
+    """A value for Rich: never parsed as markup."""
+    return Text(shown(value), style=style)
+
+
+def say(*parts: str | Text | tuple[str, str]) -> None:
+    """One line of output from plain strings (data) and (text, style) pairs."""
+    console.print(_line(parts), highlight=False, soft_wrap=True)
+
+
+def _line(parts: Iterable[str | Text | tuple[str, str]]) -> Text:
+    line = Text()
+    for part in parts:
+        if isinstance(part, tuple):
+            line.append(plain(part[0], part[1]))
+        else:
+            line.append(part if isinstance(part, Text) else plain(part))
+    return line
+
+
 def fail(message: str) -> NoReturn:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    errors.print(_line([("error:", "bold red"), " ", message]), highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 
@@ -45,39 +80,50 @@ def guarded(action: Callable[[], T]) -> T:
         fail(str(refusal))
     except ValidationError as error:
         fail(validation_message(error))
-    except (NotAStore, ConcurrencyConflict) as error:
+    except (StoreError, ConcurrencyConflict, Unavailable) as error:
         fail(str(error))
 
 
-def report(events: Iterable[Event], followed_by: Iterable[CloudEvent] = ()) -> None:
-    """The command's own events, then what policies did in reaction."""
-    recorded = list(events)
-    if not recorded:
-        console.print("nothing to do: already done", highlight=False)
-    for event in recorded:
-        console.print(f"[green]✔[/] {type(event).__name__} [bold]{event.subject}[/]", highlight=False)
-    for ce in followed_by:
-        name = parse(ce).__class__.__name__
-        console.print(f"  [dim]→[/] {name} [bold]{ce.subject}[/] (policy)", highlight=False)
-    refusal = next((e for e in recorded if isinstance(e, PaymentRejected)), None)
-    if refusal is not None:
-        fail(f"payment {refusal.payment_id} rejected — {refusal.reason}")
+def report(outcome: Outcome) -> None:
+    """The command's own events, then what policies did in reaction; exit 1 on a refusal
+    the programme keeps on record."""
+    if not outcome.recorded:
+        say("nothing to do: already done")
+    for ce in outcome.recorded:
+        say(("✔", "green"), " ", _name(ce), " ", (ce.subject, "bold"))
+    for ce in outcome.reactions:
+        say("  ", ("→", "dim"), " ", _name(ce), " ", (ce.subject, "bold"), " (policy)")
+    if outcome.refusal is not None:
+        fail(outcome.refusal)
+
+
+def _name(ce: CloudEvent) -> str:
+    return "".join(word.capitalize() for word in ce.type.split(".")[2].split("_"))
 
 
 def money(amount: object) -> str:
     return f"{amount:,.2f}"
 
 
+def table(*columns: str, title: str) -> Table:
+    return Table(*columns, title=plain(title), title_justify="left")
+
+
+def row(table: Table, *cells: object) -> None:
+    table.add_row(*(plain(cell) for cell in cells))
+
+
 def startup_table(views: Iterable[StartupView], title: str = "Startups") -> Table:
-    table = Table(title=title, title_justify="left")
+    grid = Table(title=plain(title), title_justify="left")
     for column in ("startup", "company", "challenge", "phase", "done", "overdue", "late"):
-        table.add_column(column, justify="right" if column in ("done", "overdue", "late") else "left")
+        grid.add_column(column, justify="right" if column in ("done", "overdue", "late") else "left")
     for column in ("paid €", "remaining €", "pilot"):
-        table.add_column(column, justify="right" if "€" in column else "left")
+        grid.add_column(column, justify="right" if "€" in column else "left")
     for v in views:
         started = bool(v.milestones)
         late = sum(m.overdue or m.late for m in v.milestones.values())
-        table.add_row(
+        row(
+            grid,
             v.startup_id,
             v.company_name,
             v.challenge_id,
@@ -89,13 +135,15 @@ def startup_table(views: Iterable[StartupView], title: str = "Startups") -> Tabl
             money(v.remaining) if started else "-",
             f"{v.pilot_status} ({v.pilot_city})" if v.pilot_city else "-",
         )
-    return table
+    return grid
 
 
 def event_line(ce: CloudEvent) -> str:
+    """One event as one line of plain text (control characters escaped)."""
     data = {k: v for k, v in ce.data.items() if k not in ("startup_id", "city_id", "contact")}
     detail = ", ".join(f"{k}={v}" for k, v in data.items() if not isinstance(v, (list, dict)))
-    return f"{ce.time:%Y-%m-%d %H:%M} {ce.type.split('.')[2]:<28} {ce.subject:<22} {detail}"
+    by = f" by {ce.actor}" if ce.actor else ""
+    return shown(f"{ce.time:%Y-%m-%d %H:%M} {ce.type.split('.')[2]:<28} {ce.subject:<22} {detail}{by}")
 
 
 def write(text: str) -> None:

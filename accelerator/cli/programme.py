@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 from typing import Annotated
 
 import typer
 
+from accelerator import amounts
 from accelerator.cli.context import of
-from accelerator.cli.output import console, fail
+from accelerator.cli.output import console, fail, row, table
 from events.applications import Contact
 from services.intake import commands as intake
 from services.selection import commands as sel
+
+WHOLE_NUMBER = re.compile(r"^-?[0-9]{1,9}$")
+"""ASCII digits only: `isdigit` also takes ² and other digits `int` cannot read."""
 
 challenge = typer.Typer(help="Publish challenges and open or close their calls.", no_args_is_help=True)
 review = typer.Typer(help="Assign reviewers, declare conflicts, score, decide.", no_args_is_help=True)
@@ -58,23 +63,18 @@ def close(ctx: typer.Context, challenge_id: str) -> None:
 @challenge.command("list")
 def list_(ctx: typer.Context) -> None:
     """Every challenge with its city, domain, window and call status."""
-    from rich.table import Table
-
-    table = Table(
-        "challenge", "city", "domain", "window", "call", "title", title="Challenges", title_justify="left"
-    )
-    for c in of(ctx).runtime.challenges():
-        table.add_row(
-            c.challenge_id, c.city_id, c.domain, f"{c.opens_on} to {c.closes_on}", c.status, c.title
-        )
-    console.print(table)
+    grid = table("challenge", "city", "domain", "window", "call", "title", title="Challenges")
+    for c in of(ctx).reader.challenges():
+        row(grid, c.challenge_id, c.city_id, c.domain, f"{c.opens_on} to {c.closes_on}", c.status, c.title)
+    console.print(grid)
 
 
-def _euros(raw: str, field: str) -> Decimal:
+def euros(raw: str, field: str) -> Decimal:
+    """An amount as a Belgian (or anyone) types it, or a one-line error naming the field."""
     try:
-        return Decimal(raw.replace(",", ""))
-    except InvalidOperation:
-        fail(f"{field}: must be an amount in euros, like 8500 or 8500.50 (got {raw!r})")
+        return amounts.euros(raw)
+    except amounts.NotAnAmount as error:
+        fail(f"{field}: {error}")
 
 
 def apply(
@@ -89,7 +89,7 @@ def apply(
     contact_phone: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Submit a company's application to an open challenge."""
-    amount = _euros(budget, "requested_budget")
+    amount = euros(budget, "requested_budget")
     of(ctx).send(
         lambda: intake.SubmitApplication(
             challenge_id=challenge_id,
@@ -135,8 +135,8 @@ def score(
     scores: dict[str, int] = {}
     for item in criterion:
         name, _, value = item.partition("=")
-        if not value.strip().lstrip("-").isdigit():
-            fail(f"scores.{name}: must be a whole number, written criterion=value (got {item!r})")
+        if not WHOLE_NUMBER.match(value.strip()):
+            fail(f"scores.{name.strip()}: must be a whole number, written criterion=value (got {item!r})")
         scores[name.strip()] = int(value)
     c = of(ctx)
     c.send(lambda: sel.ScoreApplication(startup_id=c.startup(startup), reviewer=reviewer, scores=scores))

@@ -8,8 +8,8 @@ import typer
 
 from accelerator.cli.context import of
 from accelerator.cli.output import fail
-from accelerator.cli.programme import _euros
-from services.accelerator import commands as acc
+from accelerator.cli.programme import euros
+from services.participation import commands as acc
 from services.payments import commands as pay
 from services.pilots import commands as pil
 
@@ -33,7 +33,7 @@ def start_cohort(
     ids = (
         [c.startup(s) for s in startup]
         if startup
-        else [v.startup_id for v in c.runtime.startups() if v.phase == "accepted"]
+        else [v.startup_id for v in c.reader.startups() if v.phase == "accepted"]
     )
     if not ids:
         fail("startup_ids: no startup has accepted an offer and is waiting for a cohort")
@@ -76,8 +76,8 @@ def approve(ctx: typer.Context, startup: str, key: str) -> None:
     c.send(lambda: acc.ApproveMilestone(startup_id=c.startup(startup), key=key))
 
 
-@milestone.command("reject")
-def reject(ctx: typer.Context, startup: str, key: str, reason: Annotated[str, typer.Option()]) -> None:
+@milestone.command("send-back")
+def send_back(ctx: typer.Context, startup: str, key: str, reason: Annotated[str, typer.Option()]) -> None:
     """Send a deliverable back with the reason; the startup can submit again."""
     c = of(ctx)
     c.send(lambda: acc.SendBackMilestone(startup_id=c.startup(startup), key=key, reason=reason))
@@ -134,10 +134,10 @@ def request(
 ) -> None:
     """Request a tranche for an approved milestone (refused past the EUR 10,000 cap)."""
     c = of(ctx)
-    euros = _euros(amount, "amount")
+    requested = euros(amount, "amount")
     c.send(
         lambda: pay.RequestPayment(
-            startup_id=c.startup(startup), milestone_key=milestone_key, amount=euros, iban=iban
+            startup_id=c.startup(startup), milestone_key=milestone_key, amount=requested, iban=iban
         )
     )
 

@@ -8,13 +8,23 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
+from accelerator import queries
 from accelerator.cli.context import Context, of
-from accelerator.cli.output import console, event_line, fail, guarded, money, startup_table, write
-from accelerator.embedded import queries
+from accelerator.cli.output import (
+    console,
+    event_line,
+    fail,
+    guarded,
+    money,
+    row,
+    say,
+    startup_table,
+    table,
+    write,
+)
+from accelerator.embedded.files import check_file
 from accelerator.embedded.runtime import EmbeddedRuntime
-from accelerator.embedded.store import check_file
 from events.base import FAMILIES
 from services.kernel import PROGRAMME_TZ
 from services.projector.views import StartupView
@@ -26,7 +36,7 @@ def startups(
     ctx: typer.Context, city: Annotated[str | None, typer.Option(help="only this city")] = None
 ) -> None:
     """A table of every startup's projected state."""
-    console.print(startup_table(of(ctx).runtime.startups(city)))
+    console.print(startup_table(of(ctx).reader.startups(city)))
 
 
 def _end_of(day: str) -> datetime:
@@ -46,35 +56,28 @@ def show(
     c = of(ctx)
     startup_id = c.startup(startup)
     until = _end_of(as_of) if as_of else None
-    view = queries.as_of(c.runtime, startup_id, until) if until else _current(c, startup_id)
+    view = queries.as_of(c.reader, startup_id, until) if until else _current(c, startup_id)
     if view is None:
         fail(f"as_of: {startup} had not applied yet on {as_of}")
     _print_view(view, f" as of {as_of}" if as_of else "")
-    console.print("[bold]History[/]")
-    for ce in c.runtime.history(startup_id, until):
-        console.print(event_line(ce), highlight=False, markup=False)
+    say(("History", "bold"))
+    for ce in c.reader.history(startup_id, until):
+        say(event_line(ce))
 
 
 def _current(c: Context, startup_id: str) -> StartupView:
-    return next(v for v in c.runtime.startups() if v.startup_id == startup_id)
+    return next(v for v in c.reader.startups() if v.startup_id == startup_id)
 
 
 def _print_view(v: StartupView, when: str) -> None:
     console.print(startup_table([v], title=f"{v.company_name} ({v.enterprise_number}){when}"))
     if v.milestones:
-        table = Table(
-            "milestone",
-            "due",
-            "tranche",
-            "status",
-            "overdue",
-            "late",
-            "sent back",
-            title="Milestones",
-            title_justify="left",
+        grid = table(
+            "milestone", "due", "tranche", "status", "overdue", "late", "sent back", title="Milestones"
         )
         for m in v.milestones.values():
-            table.add_row(
+            row(
+                grid,
                 m.key,
                 str(m.due_on),
                 f"{m.tranche_percent} %",
@@ -83,14 +86,12 @@ def _print_view(v: StartupView, when: str) -> None:
                 "yes" if m.late else "",
                 str(m.sent_back or ""),
             )
-        console.print(table)
+        console.print(grid)
     if v.payments:
-        table = Table(
-            "payment", "amount €", "status", "attempts", "reason", title="Payments", title_justify="left"
-        )
+        grid = table("payment", "amount €", "status", "attempts", "reason", title="Payments")
         for p in v.payments.values():
-            table.add_row(p.payment_id, money(p.amount), p.status, str(p.attempts), p.reason)
-        console.print(table)
+            row(grid, p.payment_id, money(p.amount), p.status, str(p.attempts), p.reason)
+        console.print(grid)
     extras = [
         f"scores: {dict(v.scores)}" if v.scores else "",
         f"expert sessions: {v.expert_sessions} ({v.expert_hours:g} h)" if v.expert_sessions else "",
@@ -98,7 +99,7 @@ def _print_view(v: StartupView, when: str) -> None:
         f"pilot: {v.pilot_title} — {v.pilot_status}" if v.pilot_title else "",
     ]
     for line in filter(None, extras):
-        console.print(line, highlight=False)
+        say(line)
 
 
 def watch(
@@ -113,7 +114,7 @@ def watch(
     unknown = set(family or ()) - set(FAMILIES)
     if unknown:
         fail(f"family: must be one of {', '.join(FAMILIES)} (got {', '.join(sorted(unknown))})")
-    events = of(ctx).runtime.follow(family or (), from_start, poll)
+    events = of(ctx).reader.follow(family or (), from_start, poll)
     shown, deadline = 0, (wallclock.monotonic() + seconds) if seconds is not None else None
     try:
         while deadline is None or wallclock.monotonic() < deadline:
@@ -133,42 +134,31 @@ def rebuild(
     repair: Annotated[bool, typer.Option(help="replace the read model with the replayed one")] = False,
 ) -> None:
     """Replay the whole log into fresh views and report whether they match the read model."""
-    report = queries.rebuild(of(ctx).runtime, repair=repair)
-    console.print(
-        f"replayed the log into {report.startups} startups and {report.challenges} challenges",
-        highlight=False,
-    )
+    c = of(ctx)
+    report = guarded(lambda: queries.rebuild(c.runtime if repair else c.reader, repair=repair))
+    say(f"replayed the log into {report.startups} startups and {report.challenges} challenges")
     if report.matches:
-        console.print("[green]the read model matches the log[/]")
+        say(("the read model matches the log", "green"))
         return
     for line in report.differences:
-        console.print(f"  {line}", highlight=False)
+        say(f"  {line}")
     if repair:
-        console.print("[yellow]the read model was replaced by the replayed one[/]")
+        say(("the read model was replaced by the replayed one", "yellow"))
         return
     fail(f"read model: {len(report.differences)} views differ from the log (run with --repair)")
 
 
 def dead_letters(ctx: typer.Context) -> None:
     """What consumers could not process, with the reason."""
-    runtime = of(ctx).runtime
-    if isinstance(runtime, EmbeddedRuntime):
-        for stored in queries.dead_letters(runtime):
-            console.print(f"{stored.consumer} @{stored.position}: {stored.reason}", highlight=False)
-        return
-    from accelerator.kafka.client import KafkaRuntime
-
-    assert isinstance(runtime, KafkaRuntime)
-    for letter in runtime.dead_letters():
-        where = f"{letter.topic}/{letter.partition}@{letter.offset}" if letter.topic else "?"
-        console.print(f"{letter.consumer} {where}: {letter.reason}", highlight=False, soft_wrap=True)
+    for letter in of(ctx).reader.dead_letters():
+        say(f"{letter.consumer} {letter.where}: {letter.reason}")
 
 
 @scheduler.command("tick")
 def tick(ctx: typer.Context) -> None:
     """Run the deadline check once, for today (or ACCELERATOR_NOW)."""
     for event in of(ctx).runtime.tick():
-        console.print(f"{type(event).__name__} {event.subject}", highlight=False)
+        say(f"{type(event).__name__} {event.subject}")
 
 
 @scheduler.command("run")
@@ -213,17 +203,12 @@ def demo(
         settings = settings.model_copy(update={"store": store})
     clock = VirtualClock(datetime.combine(START, time(9), PROGRAMME_TZ))
     runtime = guarded(lambda: bootstrap(settings, clock))
-    programme = run_demo(runtime, clock, say=(lambda _line: None) if quiet else _say)
+    programme = run_demo(runtime, clock, say=(lambda _line: None) if quiet else say)
     where = store if settings.runtime == "embedded" else f"Kafka {settings.kafka_bootstrap_servers}"
     console.print(
         startup_table(runtime.startups(), title=f"Projected state on {clock.now().date()} ({where})")
     )
-    console.print(
+    say(
         f"{len(runtime.history())} events; {len(programme.refusals)} refusals shown; "
-        f"explore with: accelerator --store {store} show Parkly",
-        highlight=False,
+        f"explore with: accelerator --store {store} show Parkly"
     )
-
-
-def _say(line: str) -> None:
-    console.print(line, highlight=False, markup=False, soft_wrap=True)

@@ -1,58 +1,101 @@
-"""The embedded runtime: one process, the SQLite log, in-process policies and projector.
+"""The embedded runtime: one process, the SQLite log, every consumer of the registry in-process.
 
-After each command it catches every consumer up with the log. Each consumer keeps its
-position in the `tracking` table; the projector writes its views and its position in one
-transaction (each event applied once); policies issue idempotent commands, so replaying an
-event after a crash changes nothing. What a consumer cannot process goes to `deadletter`.
+A command is decided and appended (`services.kernel.execute`); then every consumer catches
+up with the log (accelerator/embedded/consumers.py). A command given again under the same id
+is recognised by the events it caused and answered with its first outcome.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from accelerator.embedded.store import ConcurrencyConflict, DeadLetter, SqliteEventStore
-from accelerator.routing import HANDLERS, POLICIES
+from accelerator.embedded.consumers import TrackedLoop
+from accelerator.embedded.store import SqliteEventStore
+from accelerator.embedded.tables import DeadLetterRow
+from accelerator.runtime import Outcome
 from events import CloudEvent, Event, parse
-from services.kernel import Clock, Command, Rejected, UnitOfWork
+from services.consumers import CONSUMERS, Consumer, reactions
+from services.deadletters import DeadLetter
+from services.kernel import SYSTEM, Clock, Command, ConcurrencyConflict, Decider, Metadata, execute, today
 from services.projector import read_model
 from services.projector.views import ChallengeView, Projection, StartupView
-from services.scheduler.handlers import due_commands
+from services.routing import decider_of
+from services.scheduler.domain import due_commands
 
 log = logging.getLogger(__name__)
 
-POLICY_CONSUMER = "policies"
-PROJECTOR = "projector"
-BATCH = 1000
 ATTEMPTS = 5
+SCHEDULER = f"{SYSTEM}:scheduler"
 
 
 class EmbeddedRuntime:
-    def __init__(self, engine: Engine, clock: Clock) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock,
+        actor: str = "local",
+        consumers: tuple[Consumer, ...] = CONSUMERS,
+    ) -> None:
         self.engine = engine
         self.clock = clock
+        self.actor = actor
         self.store = SqliteEventStore(engine, clock)
-        self.followed_by: list[CloudEvent] = []
+        self.consumers = TrackedLoop(self, consumers)
 
-    def handle(self, command: Command) -> list[Event]:
-        """Run one command to completion: its events are stored, policies and views caught up."""
-        head = self.store.head()
-        events = self._execute(command)
-        self.catch_up()
-        self.followed_by = [ce for _, ce in self.store.read_after(head)][len(events) :]
-        return events
+    def handle(self, command: Command, actor: str | None = None, command_id: str | None = None) -> Outcome:
+        """Run one command to completion: its events stored, every consumer caught up."""
+        command_id = command_id or str(uuid.uuid4())
+        earlier = self.store.caused_by([command_id])
+        if not earlier:
+            self.execute(command, Metadata(actor or self.actor, command_id))
+            self.consumers.catch_up()
+        recorded = earlier or self.store.caused_by([command_id])
+        return Outcome(command_id, tuple(recorded), tuple(self._reactions(recorded)), repeated=bool(earlier))
+
+    def catch_up(self) -> None:
+        """Let every consumer catch up with the log (after a crash, or another process's writes)."""
+        self.consumers.catch_up()
+
+    def execute(self, command: Command, meta: Metadata) -> list[Event]:
+        """Decide and append, deciding again on a fresh state if another writer came first."""
+        decider = decider_of(command)
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return execute(decider, command, self.store, self.clock, meta)
+            except ConcurrencyConflict:
+                if attempt == ATTEMPTS:
+                    raise
+                log.info("retrying %s after a concurrent write", type(command).__name__)
+        raise AssertionError("unreachable")
+
+    def _reactions(self, recorded: Sequence[CloudEvent]) -> list[CloudEvent]:
+        """The events caused by the policies' commands in reaction to these (and so on)."""
+        found: list[CloudEvent] = []
+        causes = list(recorded)
+        while causes:
+            ids = [r.command_id for ce in causes for r in reactions(ce, parse(ce), self.consumers.registry)]
+            causes = self.store.caused_by(ids)
+            found += causes
+        return found
 
     def tick(self) -> list[Event]:
-        live_challenges = [c.challenge_id for c in self.challenges() if c.status != "closed"]
-        active = [s.startup_id for s in self.startups() if s.phase == "in accelerator"]
-        commands = due_commands(UnitOfWork(self.store, self.clock), live_challenges, active)
-        return [event for command in commands for event in self.handle(command)]
+        def read(decider: Decider[Any], aggregate_id: str) -> Any:
+            try:
+                return decider.fold(self.store.load(decider.stream(aggregate_id)))
+            except ValueError as error:  # a stream this version cannot read has no deadlines here
+                log.warning("scheduler: skipping %s: %s", decider.stream(aggregate_id), error)
+                return decider.initial
+
+        commands = due_commands(read, lambda decider: self.store.streams(decider.prefix), today(self.clock))
+        return [event for command in commands for event in self.handle(command, SCHEDULER).events]
 
     def startups(self, city: str | None = None) -> list[StartupView]:
         with Session(self.engine) as session:
@@ -71,6 +114,10 @@ class EmbeddedRuntime:
             projection.apply(parse(ce), ce.time)
         return projection
 
+    def repair(self, fresh: Projection) -> None:
+        """Replace the read model with views replayed from the log."""
+        self.consumers.replace_views(fresh)
+
     def follow(self, families: Sequence[str], from_start: bool, poll: float) -> Iterator[CloudEvent | None]:
         position = 0 if from_start else self.store.head()
         while True:
@@ -81,78 +128,10 @@ class EmbeddedRuntime:
                 yield None
                 time.sleep(poll)
 
+    def dead_letters(self) -> list[DeadLetter]:
+        with Session(self.engine) as session:
+            rows = session.exec(select(DeadLetterRow).order_by(col(DeadLetterRow.id)))
+            return [row.letter() for row in rows]
+
     def close(self) -> None:
         self.engine.dispose()
-
-    def _execute(self, command: Command) -> list[Event]:
-        handler = HANDLERS[type(command)]
-        for attempt in range(1, ATTEMPTS + 1):
-            uow = UnitOfWork(self.store, self.clock)
-            try:
-                return handler(command, uow)
-            except ConcurrencyConflict:
-                if attempt == ATTEMPTS:
-                    raise
-                log.info("retrying %s after a concurrent write", type(command).__name__)
-        raise AssertionError("unreachable")
-
-    def catch_up(self) -> None:
-        while self._run_policies() | self._project():
-            pass
-
-    def _run_policies(self) -> bool:
-        with Session(self.engine) as session:
-            start = read_model.position(session, POLICY_CONSUMER)
-        batch = self.store.read_after(start, BATCH)
-        for position, ce in batch:
-            event = self._parse(POLICY_CONSUMER, position, ce)
-            for react in POLICIES if event else ():
-                for command in react(event):  # type: ignore[arg-type]
-                    self._react(command, position, ce)
-            with Session(self.engine) as session:
-                read_model.advance(session, POLICY_CONSUMER, position)
-                session.commit()
-        return bool(batch)
-
-    def _react(self, command: Command, position: int, ce: CloudEvent) -> None:
-        try:
-            self._execute(command)
-        except Rejected as refusal:
-            self._dead_letter(POLICY_CONSUMER, position, ce, f"{type(command).__name__}: {refusal}")
-
-    def _project(self) -> bool:
-        with Session(self.engine) as session:
-            start = read_model.position(session, PROJECTOR)
-            batch = self.store.read_after(start, BATCH)
-            if not batch:
-                return False
-            projection = Projection(
-                lambda startup_id: _view(session.get(read_model.StartupRow, startup_id)),
-                lambda challenge_id: _view(session.get(read_model.ChallengeRow, challenge_id)),
-            )
-            for position, ce in batch:
-                event = self._parse(PROJECTOR, position, ce)
-                if event is not None:
-                    projection.apply(event, ce.time)
-            read_model.save_startups(session, projection.startups.values())
-            read_model.save_challenges(session, projection.challenges.values())
-            read_model.advance(session, PROJECTOR, batch[-1][0])
-            session.commit()
-        return True
-
-    def _parse(self, consumer: str, position: int, ce: CloudEvent) -> Event | None:
-        try:
-            return parse(ce)
-        except ValueError as error:  # pydantic's ValidationError is a ValueError
-            self._dead_letter(consumer, position, ce, f"unreadable event: {error}")
-            return None
-
-    def _dead_letter(self, consumer: str, position: int, ce: CloudEvent, reason: str) -> None:
-        log.warning("dead letter from %s at %s: %s", consumer, position, reason)
-        with Session(self.engine) as session:
-            session.add(DeadLetter(consumer=consumer, position=position, reason=reason, payload=ce.to_json()))
-            session.commit()
-
-
-def _view(row: read_model.StartupRow | read_model.ChallengeRow | None) -> Any:
-    return row.to_view() if row else None

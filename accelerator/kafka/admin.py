@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
+from accelerator.kafka import connections
 from accelerator.kafka.topics import Names
 from accelerator.settings import Settings
 from events.topics import Topic, registry
+from services.routing import SERVICES
 
 PROJECTOR_TABLE = "startup_to_state"
 """The projector's one Faust table: a Subject (startup or challenge) per key."""
@@ -34,12 +36,27 @@ class Provisioned:
 
 
 def admin(settings: Settings) -> KafkaAdminClient:
-    return KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers, request_timeout_ms=30000)
+    return connections.patiently(
+        f"kafka: waiting for a broker at {settings.kafka_bootstrap_servers}",
+        lambda: KafkaAdminClient(
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            request_timeout_ms=30000,
+            bootstrap_timeout_ms=connections.BOOTSTRAP_MS,
+        ),
+        settings.kafka_wait_seconds,
+        connections.no_broker(settings),
+    )
+
+
+def topics(settings: Settings, cities: tuple[str, ...] = ()) -> list[Topic]:
+    """Every topic this deployment needs, as the registry describes them."""
+    partners = tuple(dict.fromkeys((*settings.cities, *cities)))
+    return [*registry(tuple(SERVICES), partners), changelog()]
 
 
 def create_topics(settings: Settings, cities: tuple[str, ...] = ()) -> Provisioned:
     names = Names(settings.topic_prefix)
-    wanted = [*registry(tuple(dict.fromkeys((*settings.cities, *cities)))), changelog()]
+    wanted = topics(settings, cities)
     client = admin(settings)
     try:
         existing = set(client.list_topics())

@@ -16,11 +16,14 @@ from typing import Any
 
 import yaml
 
-from accelerator.kafka.messages import COMMANDS, CommandMessage, DeadLetter, Reply, service_of
+from accelerator.kafka.messages import COMMANDS, CommandMessage, DeadLetter, Reply
 from events import CATALOGUE, Event
-from events.schemas import BASE_URI, ROOT, event_schema, stale_files, write_files
+from events.schemas import BASE_URI, ROOT, stale_files, write_files
 from events.topics import DLQ, FINANCE, REPLIES, Topic, registry
 from services.kernel import Command
+from services.routing import SERVICES, service_of, service_of_decider
+from services.scheduler.commands import CheckDeadlines
+from services.scheduler.domain import WATCHED
 
 KAFKA_VERSION = "4.0.0"
 BINDING = "0.5.0"
@@ -34,16 +37,6 @@ def _schema(model: type[Any], path: str) -> dict[str, Any]:
     }
 
 
-def redacted_schema(cls: type[Event]) -> dict[str, Any]:
-    """What a city receives: the event without its private fields."""
-    schema = event_schema(cls)
-    schema["$id"] = f"{BASE_URI}city/{cls.event_type()}.json"
-    schema["properties"] = {k: v for k, v in schema["properties"].items() if k not in cls.private}
-    schema["required"] = [k for k in schema.get("required", []) if k not in cls.private]
-    schema["description"] += f" (for cities: without {', '.join(sorted(cls.private))})"
-    return schema
-
-
 def files() -> dict[Path, dict[str, Any]]:
     out = {
         ROOT / "messages" / f"{name}.json": _schema(model, f"messages/{name}.json")
@@ -52,9 +45,6 @@ def files() -> dict[Path, dict[str, Any]]:
     out |= {
         ROOT / "commands" / f"{name}.json": _schema(cls, f"commands/{name}.json")
         for name, cls in COMMANDS.items()
-    }
-    out |= {
-        ROOT / "city" / f"{cls.event_type()}.json": redacted_schema(cls) for cls in CATALOGUE if cls.private
     }
     return out
 
@@ -82,9 +72,10 @@ def _event_message(cls: type[Event], for_city: bool = False) -> dict[str, Any]:
 
 
 def _command_message(name: str, cls: type[Command]) -> dict[str, Any]:
+    owner = "every deadline-checking" if cls is CheckDeadlines else f"the {service_of(cls)}"
     return {
         "name": name,
-        "title": f"{name} command for the {service_of(cls)} service",
+        "title": f"{name} command for {owner} service",
         "contentType": "application/json",
         "bindings": {"kafka": {"key": {"type": "string"}, "bindingVersion": BINDING}},
         "payload": {
@@ -117,9 +108,9 @@ def _messages_of(topic: Topic) -> dict[str, str]:
         return {"DeadLetter": "DeadLetter"}
     if topic.name.startswith("accelerator.commands."):
         service = topic.name.rsplit(".", 1)[1]
-        wanted = [n for n, c in COMMANDS.items() if service_of(c) == service]
-        if service in ("intake", "accelerator"):
-            wanted.append("CheckDeadlines")
+        wanted = [n for n, c in COMMANDS.items() if c is not CheckDeadlines and service_of(c) == service]
+        if any(service_of_decider(w.decider) == service for w in WATCHED):
+            wanted.append(CheckDeadlines.__name__)
         return {f"{n}Command": f"{n}Command" for n in wanted}
     suffix = "ForCities" if topic.name.startswith("accelerator.city.") else ""
     return {c.__name__: c.__name__ + (suffix if c.private else "") for c in topic.events}
@@ -131,7 +122,7 @@ def _channel_id(name: str) -> str:
 
 
 def document() -> dict[str, Any]:
-    topics = [*registry(), _city_channel()]
+    topics = [*registry(tuple(SERVICES)), _city_channel()]
     components: dict[str, Any] = {c.__name__: _event_message(c) for c in CATALOGUE}
     components |= {c.__name__ + "ForCities": _event_message(c, for_city=True) for c in CATALOGUE if c.private}
     components |= {f"{n}Command": _command_message(n, c) for n, c in COMMANDS.items()}
@@ -233,7 +224,7 @@ def rendered() -> dict[Path, str]:
     return out
 
 
-FOLDERS = ["commands", "city", "messages"]
+FOLDERS = ["commands", "messages"]
 
 
 def stale() -> list[str]:

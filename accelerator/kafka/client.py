@@ -1,67 +1,116 @@
-"""The Kafka runtime as the CLI (and the demo) sees it: commands out, replies and the read model in.
+"""The Kafka runtime as the CLI (and the demo, and the web app) sees it: commands out, replies
+and the read model in.
 
 `handle` sends a command to its service's topic, keyed by the aggregate id, and waits for the
-reply — and for the replies of the commands policies sent in reaction — so that the next
-command sees their effects. Reads come from the PostgreSQL read model once the projector has
-caught up with the event topics.
+reply — and for the replies of the commands the policies send in reaction (their ids follow
+from the events, so the client knows them without being told) — so that the next command
+sees their effects. Reads come from the PostgreSQL read model once the projector has caught
+up with the event topics.
 """
 
 from __future__ import annotations
 
+import logging
 import time
+import uuid
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from kafka import TopicPartition
-from kafka.admin import KafkaAdminClient
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
 from accelerator.kafka import connections
-from accelerator.kafka.messages import CommandMessage, DeadLetter, Reply, key_of, service_of
+from accelerator.kafka.admin import admin
+from accelerator.kafka.health import committed_offsets
+from accelerator.kafka.messages import CommandMessage, Reply, key_of, service_of
 from accelerator.kafka.topics import Names
+from accelerator.runtime import Outcome
 from accelerator.settings import Settings
 from events import CloudEvent, Event, parse
 from events.base import FAMILIES
-from services.kernel import Clock, Command, Rejected
+from services.consumers import CONSUMERS, reactions
+from services.deadletters import DeadLetter
+from services.kernel import SYSTEM, Clock, Command, Rejected
 from services.projector import read_model
 from services.projector.views import ChallengeView, Projection, StartupView
+from services.routing import SERVICES, service_of_decider
 from services.scheduler.commands import CheckDeadlines
+from services.scheduler.domain import WATCHED
+
+log = logging.getLogger(__name__)
 
 TAIL = 50
 """How far back to look for the last event: further than one transaction writes to a partition."""
-DEADLINE_SERVICES = ("intake", "accelerator")
+SEEN = 10_000
+DEADLINE_SERVICES = tuple(s for s in SERVICES if any(service_of_decider(w.decider) == s for w in WATCHED))
 
 
 def read_model_engine(settings: Settings) -> Engine:
+    """The PostgreSQL read model, its tables created; waits (so long) for the server."""
     engine = create_engine(settings.database_url, pool_pre_ping=True)
     tables = [read_model.StartupRow.__table__, read_model.ChallengeRow.__table__]  # type: ignore[attr-defined]
-    SQLModel.metadata.create_all(engine, tables=tables)
+    host = engine.url.render_as_string(hide_password=True)
+
+    def create() -> None:
+        try:
+            SQLModel.metadata.create_all(engine, tables=tables)
+        except OperationalError as error:
+            raise OSError(str(error.orig).strip()) from error
+
+    connections.patiently(
+        f"postgresql: waiting for {host}",
+        create,
+        settings.kafka_wait_seconds,
+        f"postgresql: no answer at {host} (start it: bash deploy/postgres.sh start)",
+    )
     return engine
 
 
-class NoReply(TimeoutError):
+class NoReply(connections.Unavailable):
     pass
 
 
 class KafkaRuntime:
-    def __init__(self, settings: Settings, clock: Clock) -> None:
+    def __init__(self, settings: Settings, clock: Clock, actor: str | None = None) -> None:
         self.settings, self.clock = settings, clock
+        self.actor = actor or settings.actor
         self.names = Names(settings.topic_prefix)
+        self.engine = read_model_engine(settings)
         self.producer = connections.producer(settings)
         self.replies = connections.consumer(settings)
-        self.reply_partitions = connections.assign_all(self.replies, [self.names.replies], from_start=False)
+        self.reply_partitions = connections.assign_all(
+            self.replies, [self.names.replies], from_start=False, seconds=settings.kafka_wait_seconds
+        )
         for tp in self.reply_partitions:
             self.replies.position(tp)  # fix the starting point before anything is sent
-        self.engine = read_model_engine(settings)
-        self.followed_by: list[CloudEvent] = []
+        self.seen: OrderedDict[str, Reply] = OrderedDict()
+        """Replies read but not yet asked for (a reaction's may come before it is awaited)."""
 
-    def handle(self, command: Command) -> list[Event]:
-        (first, *rest) = self.wait([self.send(command).command_id])
-        self.followed_by = [ce for reply in rest for ce in reply.events]
+    def handle(self, command: Command, actor: str | None = None, command_id: str | None = None) -> Outcome:
+        message = self.send(command, actor=actor, command_id=command_id)
+        first, *rest = self.wait([message.command_id])
         if not first.ok:
             raise Rejected(first.field or "command", (first.error or "").removeprefix(f"{first.field}: "))
-        return [parse(ce) for ce in first.events]
+        reactions_ = tuple(ce for reply in rest for ce in reply.events)
+        return Outcome(message.command_id, tuple(first.events), reactions_, repeated=first.repeated)
+
+    def wait(self, command_ids: list[str]) -> list[Reply]:
+        """The replies to these commands, in the order asked, then the replies to every command
+        the policies sent in reaction to their events (and so on).
+
+        A command seen before was answered with its first events: its reactions were done
+        then, and their replies are not waited for again."""
+        replies = self._replies(command_ids)
+        causes = [ce for reply in replies if not reply.repeated for ce in reply.events]
+        while causes:
+            ids = [r.command_id for ce in causes for r in reactions(ce, parse(ce), CONSUMERS)]
+            more = self._replies(ids) if ids else []
+            replies += more
+            causes = [ce for reply in more if not reply.repeated for ce in reply.events]
+        return replies
 
     def tick(self) -> list[Event]:
         """Ask the owner of every partition to check its deadlines as of now."""
@@ -70,57 +119,76 @@ class KafkaRuntime:
             topic = self.names.commands(service)
             for partition in sorted(self.producer.partitions_for(topic)):
                 command = CheckDeadlines(partition=partition)
-                sent.append(self.send(command, topic, f"deadlines-{partition}", partition).command_id)
-        return [parse(ce) for reply in self.wait(sent) for ce in reply.events]
+                message = self.send(command, f"{SYSTEM}:scheduler", topic=topic, partition=partition)
+                sent.append(message.command_id)
+        replies = self.wait(sent)
+        return [parse(ce) for reply in replies for ce in reply.events]
 
     def send(
-        self, command: Command, topic: str | None = None, key: str | None = None, partition: int | None = None
+        self,
+        command: Command,
+        actor: str | None = None,
+        command_id: str | None = None,
+        topic: str | None = None,
+        partition: int | None = None,
     ) -> CommandMessage:
         """Send without waiting: to the owning service, keyed by the aggregate id."""
         topic = topic or self.names.commands(service_of(command))
-        key = key or key_of(command)
-        message = CommandMessage.of(command, self.clock.now(), self.names.replies)
-        self.producer.send(
-            topic, key=key.encode(), value=message.model_dump_json().encode(), partition=partition
+        message = CommandMessage.of(
+            command,
+            self.clock.now(),
+            self.names.replies,
+            command_id or str(uuid.uuid4()),
+            actor or self.actor,
         )
-        self.producer.flush()
+        self.producer.send(
+            topic, key=key_of(command).encode(), value=message.model_dump_json().encode(), partition=partition
+        )
+        self.producer.flush(timeout=self.settings.kafka_wait_seconds)
         return message
 
-    def wait(self, command_ids: list[str]) -> list[Reply]:
-        """Replies to these commands and to every command they spawned, in the order asked."""
-        waiting, got = list(command_ids), {}
+    def _replies(self, command_ids: list[str]) -> list[Reply]:
+        """The replies to these commands, in the order asked."""
+        got = {c: self.seen.pop(c) for c in command_ids if c in self.seen}
         deadline = time.monotonic() + self.settings.reply_timeout_seconds
-        while any(c not in got for c in waiting):
+        while any(c not in got for c in command_ids):
             if time.monotonic() > deadline:
-                missing = [c for c in waiting if c not in got]
+                missing = [c for c in command_ids if c not in got]
                 raise NoReply(
                     f"kafka: no reply to {len(missing)} command(s) within "
-                    f"{self.settings.reply_timeout_seconds:g} s: is every `accelerator worker` up?"
+                    f"{self.settings.reply_timeout_seconds:g} s: is every `accelerator worker` up "
+                    "(accelerator status)? A command sent is kept: it is done once its service is back"
                 )
             for records in self.replies.poll(timeout_ms=100).values():
                 for record in records:
                     reply = Reply.model_validate_json(record.value)
-                    if reply.command_id in waiting and reply.command_id not in got:
-                        got[reply.command_id] = reply
-                        waiting.extend(reply.spawned)
-        return [got[c] for c in waiting]
+                    if reply.command_id in command_ids:
+                        got.setdefault(reply.command_id, reply)
+                    else:
+                        self._keep(reply)
+        return [got[c] for c in command_ids]
+
+    def _keep(self, reply: Reply) -> None:
+        self.seen[reply.command_id] = reply
+        while len(self.seen) > SEEN:
+            self.seen.popitem(last=False)
 
     def settle(self, timeout: float = 60) -> None:
         """Wait until the projector has projected every event now on the event topics."""
         wanted = self._last_events()
-        admin = KafkaAdminClient(bootstrap_servers=self.settings.kafka_bootstrap_servers)
         group = self.names.group("projector")
+        deadline = time.monotonic() + timeout
+        client = admin(self.settings)
         try:
-            deadline = time.monotonic() + timeout
             while True:
-                done = admin.list_group_offsets({group: None}).get(group, {})
-                if all(tp in done and done[tp].offset > last for tp, last in wanted.items()):
+                done = committed_offsets(self.settings, group, client)
+                if all(tp in done and done[tp] > last for tp, last in wanted.items()):
                     return
                 if time.monotonic() > deadline:
                     raise NoReply("kafka: the projector is behind: is `accelerator worker projector` up?")
                 time.sleep(0.1)
         finally:
-            admin.close()
+            client.close()
 
     def _last_events(self) -> dict[TopicPartition, int]:
         """The offset of the last event in each partition (a transaction marker may follow it)."""
@@ -171,6 +239,11 @@ class KafkaRuntime:
                 projection.apply(parse(ce), ce.time)
         return projection
 
+    def repair(self, fresh: Projection) -> None:
+        raise Rejected(
+            "repair", "the Kafka read model is the projector's: reset its consumer group to replay it"
+        )
+
     def follow(self, families: Sequence[str], from_start: bool, poll: float) -> Iterator[CloudEvent | None]:
         """Events as they arrive on the event topics (of these families), like a live feed."""
         reader = connections.consumer(self.settings)
@@ -179,7 +252,7 @@ class KafkaRuntime:
             while True:
                 batch = reader.poll(timeout_ms=int(poll * 1000))
                 for records in batch.values():
-                    yield from (CloudEvent.from_json(record.value) for record in records)
+                    yield from (ce for record in records if (ce := _readable(record.value)))
                 if not batch:
                     yield None
         finally:

@@ -1,17 +1,64 @@
-"""Kafka clients built from settings, with the timeouts a small cluster and its tests need."""
+"""Kafka clients built from settings, that wait for a broker and for topics — visibly, and
+only so long — instead of failing with a traceback when started in the wrong order.
+
+Everything that cannot be waited out becomes `Unavailable`, whose message is the one line
+the CLI prints (`kafka: topic accelerator.replies does not exist; run accelerator topics create`).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.errors import KafkaError, KafkaTimeoutError
+from tenacity import RetryError, Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
+from accelerator.runtime import Unavailable
 from accelerator.settings import Settings
+
+__all__ = ["Unavailable", "assign_all", "catch_up", "consumer", "partitions", "patiently", "producer"]
+
+log = logging.getLogger("accelerator.kafka")
+T = TypeVar("T")
+BOOTSTRAP_MS = 3000
+"""How long one attempt to reach the broker takes before the next one (with backoff)."""
+
+
+class _Missing(Exception):
+    pass
+
+
+def patiently(what: str, attempt: Callable[[], T], seconds: float, give_up: str) -> T:
+    """Try until it works or `seconds` have passed, saying what it waits for; then `give_up`."""
+    try:
+        for trying in Retrying(
+            stop=stop_after_delay(seconds),
+            wait=wait_exponential(multiplier=0.2, max=5),
+            retry=retry_if_exception_type((KafkaError, _Missing, OSError)),
+            before_sleep=lambda state: log.warning("%s (retrying for up to %.0f s)", what, seconds),
+            reraise=False,
+        ):
+            with trying:
+                return attempt()
+    except RetryError as error:
+        raise Unavailable(give_up) from error.last_attempt.exception()
+    raise AssertionError("unreachable")
+
+
+def no_broker(settings: Settings) -> str:
+    return (
+        f"kafka: no broker answers at {settings.kafka_bootstrap_servers} "
+        "(start one: bash deploy/kafka.sh start)"
+    )
 
 
 def consumer(settings: Settings, group: str | None = None, **overrides: Any) -> KafkaConsumer:
     options: dict[str, Any] = dict(
         bootstrap_servers=settings.kafka_bootstrap_servers,
+        bootstrap_timeout_ms=BOOTSTRAP_MS,
         group_id=group,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
@@ -21,48 +68,84 @@ def consumer(settings: Settings, group: str | None = None, **overrides: Any) -> 
         max_poll_records=100,
         fetch_max_wait_ms=100,
     )
-    return KafkaConsumer(**{**options, **overrides})
+    return patiently(
+        f"kafka: waiting for a broker at {settings.kafka_bootstrap_servers}",
+        lambda: KafkaConsumer(**{**options, **overrides}),
+        settings.kafka_wait_seconds,
+        no_broker(settings),
+    )
 
 
 def producer(settings: Settings, transactional_id: str | None = None) -> KafkaProducer:
     options: dict[str, Any] = dict(
         bootstrap_servers=settings.kafka_bootstrap_servers,
+        bootstrap_timeout_ms=BOOTSTRAP_MS,
         acks="all",
         enable_idempotence=True,
         linger_ms=2,
         retries=10,
+        max_block_ms=int(settings.kafka_wait_seconds * 1000),
     )
     if transactional_id:
         options["transactional_id"] = transactional_id
         # A writer killed mid-transaction holds back every read_committed reader of the topics
         # it wrote to until its transaction times out (or its successor fences it): keep it short.
         options["transaction_timeout_ms"] = settings.transaction_timeout_ms
-    return KafkaProducer(**options)
+    return patiently(
+        f"kafka: waiting for a broker at {settings.kafka_bootstrap_servers}",
+        lambda: KafkaProducer(**options),
+        settings.kafka_wait_seconds,
+        no_broker(settings),
+    )
 
 
-def assign_all(client: KafkaConsumer, topics: list[str], from_start: bool = True) -> list[TopicPartition]:
+def partitions(client: KafkaConsumer, topics: list[str], seconds: float) -> list[TopicPartition]:
+    """Every partition of these topics, waiting (so long) for topics not created yet."""
+
+    def look() -> list[TopicPartition]:
+        found = []
+        for topic in topics:
+            numbers = client.partitions_for_topic(topic)
+            if not numbers:
+                client.cluster.request_update()
+                raise _Missing(topic)
+            found += [TopicPartition(topic, p) for p in sorted(numbers)]
+        return found
+
+    missing = [t for t in topics if not client.partitions_for_topic(t)]
+    return patiently(
+        f"kafka: waiting for topic {', '.join(missing) or topics[0]}",
+        look,
+        seconds,
+        f"kafka: topic {missing[0] if missing else topics[0]} does not exist; run accelerator topics create",
+    )
+
+
+def assign_all(
+    client: KafkaConsumer, topics: list[str], from_start: bool = True, seconds: float = 30
+) -> list[TopicPartition]:
     """Read every partition of these topics without a consumer group."""
-    partitions = [
-        TopicPartition(topic, p) for topic in topics for p in sorted(client.partitions_for_topic(topic) or ())
-    ]
-    client.assign(partitions)
+    found = partitions(client, topics, seconds)
+    client.assign(found)
     if from_start:
-        client.seek_to_beginning(*partitions)
+        client.seek_to_beginning(*found)
     else:
-        client.seek_to_end(*partitions)
-    return partitions
+        client.seek_to_end(*found)
+    return found
 
 
 def catch_up(client: KafkaConsumer, partitions: list[TopicPartition], timeout_ms: int = 30000) -> list[Any]:
     """Everything up to the current end of these partitions (committed transactions only)."""
-    end = client.end_offsets(partitions)
+    try:
+        end = client.end_offsets(partitions)
+    except KafkaTimeoutError as error:
+        raise Unavailable("kafka: the broker did not say where the event topics end; is it up?") from error
     records: list[Any] = []
-    waited = 0
+    started = time.monotonic()
     while any(client.position(tp) < end[tp] for tp in partitions):
         batch = client.poll(timeout_ms=100)
         for items in batch.values():
             records.extend(items)
-        waited += 100 if not batch else 0
-        if waited > timeout_ms:
-            raise TimeoutError("kafka: could not read up to the end of the event topics in time")
+        if not batch and time.monotonic() - started > timeout_ms / 1000:
+            raise Unavailable("kafka: could not read up to the end of the event topics in time")
     return records

@@ -1,4 +1,4 @@
-"""What travels on command and reply topics, and how a command finds its service and key."""
+"""What travels on command, reply and dead-letter topics, and where a command goes."""
 
 from __future__ import annotations
 
@@ -8,17 +8,17 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from accelerator.routing import HANDLERS
 from events import CloudEvent
-from events.envelope import NAMESPACE
-from services.intake.commands import SubmitApplication
-from services.intake.domain import startup_id_for
+from events.base import Actor
+from services.deadletters import DeadLetter
 from services.kernel import Command, Rejected
-from services.payments.commands import startup_of
+from services.routing import COMMANDS as DOMAIN_COMMANDS
+from services.routing import service_of
 from services.scheduler.commands import CheckDeadlines
 
-_TYPES: list[type[Command]] = [*HANDLERS, CheckDeadlines]
-COMMANDS: dict[str, type[Command]] = {cls.__name__: cls for cls in _TYPES}
+COMMANDS: dict[str, type[Command]] = {**DOMAIN_COMMANDS, CheckDeadlines.__name__: CheckDeadlines}
+
+__all__ = ["COMMANDS", "CommandMessage", "DeadLetter", "Reply", "dead_letter", "key_of", "service_of"]
 
 
 class CommandMessage(BaseModel):
@@ -30,6 +30,8 @@ class CommandMessage(BaseModel):
     type: str
     issued_at: AwareDatetime
     """The moment the command was given: its events carry this time (back-dating, simulations)."""
+    actor: Actor = "unknown"
+    """Who gave it (a person, a token's holder, `system:<consumer>`): recorded on its events."""
     reply_to: str | None = None
     data: dict[str, Any]
 
@@ -41,12 +43,18 @@ class CommandMessage(BaseModel):
 
     @classmethod
     def of(
-        cls, command: Command, issued_at: datetime, reply_to: str | None, command_id: str | None = None
+        cls,
+        command: Command,
+        issued_at: datetime,
+        reply_to: str | None,
+        command_id: str | None = None,
+        actor: str = "unknown",
     ) -> CommandMessage:
         return cls(
             command_id=command_id or str(uuid.uuid4()),
             type=type(command).__name__,
             issued_at=issued_at,
+            actor=actor,
             reply_to=reply_to,
             data=command.model_dump(mode="json"),
         )
@@ -60,67 +68,31 @@ class Reply(BaseModel):
     error: str | None = None
     field: str | None = None
     events: list[CloudEvent] = []
-    spawned: list[str] = []
-    """Commands that policies sent in reaction; their replies follow."""
+    repeated: bool = False
+    """The command id was seen before: these are the events of its first run."""
 
 
-class DeadLetter(BaseModel):
-    """What `accelerator.dlq` carries: the message that could not be processed, and why."""
+def key_of(command: Command) -> str:
+    """The aggregate the command writes: its messages stay in order on one partition."""
+    try:
+        return command.aggregate_id()
+    except Rejected:  # an application whose number is invalid: refused by intake, with the reason
+        return str(getattr(command, "challenge_id", "invalid"))
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
 
-    reason: str
-    consumer: str
-    topic: str | None = None
-    partition: int | None = None
-    offset: int | None = None
-    key: str | None = None
-    value: str
-    headers: dict[str, str | None] = {}
-
-    @classmethod
-    def of(cls, record: Any, reason: str, consumer: str) -> DeadLetter:
-        """From a kafka-python record (or anything with topic/partition/offset/key/value/headers)."""
-        return cls(
-            reason=reason,
-            consumer=consumer,
-            topic=getattr(record, "topic", None),
-            partition=getattr(record, "partition", None),
-            offset=getattr(record, "offset", None),
-            key=_text(getattr(record, "key", None)),
-            value=_text(record.value) or "",
-            headers={k: _text(v) for k, v in (getattr(record, "headers", None) or [])},
-        )
+def dead_letter(record: Any, reason: str, consumer: str) -> DeadLetter:
+    """From a kafka-python record (or anything with topic/partition/offset/key/value/headers)."""
+    return DeadLetter(
+        reason=reason,
+        consumer=consumer,
+        topic=getattr(record, "topic", None),
+        partition=getattr(record, "partition", None),
+        offset=getattr(record, "offset", None),
+        key=_text(getattr(record, "key", None)),
+        value=_text(record.value) or "",
+        headers={k: _text(v) for k, v in (getattr(record, "headers", None) or [])},
+    )
 
 
 def _text(raw: bytes | str | None) -> str | None:
     return raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
-
-
-def service_of(command: Command | type[Command]) -> str:
-    cls = command if isinstance(command, type) else type(command)
-    return cls.__module__.split(".")[1]
-
-
-def key_of(command: Command) -> str:
-    """The aggregate the command is about: its messages stay in order on one partition."""
-    if isinstance(command, SubmitApplication):
-        from services.intake.domain import valid_enterprise_number
-
-        try:
-            return startup_id_for(command.challenge_id, valid_enterprise_number(command.enterprise_number))
-        except Rejected:
-            return command.challenge_id  # refused by the service anyway, with the reason
-    for name in ("startup_id", "challenge_id", "cohort_id", "item_id"):
-        value = getattr(command, name, None)
-        if value:
-            return str(value)
-    payment = getattr(command, "payment_id", None)
-    if payment:
-        return startup_of(payment)
-    raise ValueError(f"{type(command).__name__} names no aggregate")
-
-
-def reaction_id(event_id: str, index: int) -> str:
-    """A policy's command id follows from the event it reacts to: a retry sends the same one."""
-    return str(uuid.uuid5(NAMESPACE, f"{event_id}/reaction/{index}"))

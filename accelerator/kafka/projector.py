@@ -1,10 +1,13 @@
-"""The projector as a Faust worker: every event topic into `startup_to_state`, then PostgreSQL.
+"""The projector (the registry's Projection) as a Faust worker: every event topic into
+`startup_to_state`, then PostgreSQL.
 
 Consumes: accelerator.events.* (read_committed). Keeps: one `Subject` per startup or challenge
 in a changelog-backed table (the stream order and duplicates are handled there), and the
 views in the PostgreSQL read model. Guarantees: at least once from Kafka, applied once per
 (stream, version); the read model is rewritten from the table after every recovery, so a
-crash between the table and PostgreSQL heals itself. Agents: concurrency 1 (faust #606).
+crash between the table and PostgreSQL heals itself. Agents: concurrency 1 (faust #606);
+recovery patched for faust #596 (accelerator/kafka/faust_recovery.py); a watchdog
+(accelerator/kafka/health.py) ends the process if it ever stops making progress anyway.
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ from sqlmodel import Session
 
 from accelerator.kafka.admin import PROJECTOR_TABLE
 from accelerator.kafka.client import read_model_engine
-from accelerator.kafka.messages import DeadLetter
+from accelerator.kafka.faust_recovery import patch_recovery_resume_order
 from accelerator.kafka.topics import Names
 from accelerator.settings import Settings
 from events import CloudEvent
+from services.deadletters import DeadLetter
 from services.projector import read_model
 from services.projector.ordering import Subject
 
@@ -38,11 +42,12 @@ class ReadCommittedConsumer(aiokafka.AIOKafkaConsumer):
         super().__init__(*args, **kwargs)
 
 
-def create_app(settings: Settings) -> faust.App:
+def create_app(settings: Settings, name: str = "projector") -> faust.App:
     aiokafka.AIOKafkaConsumer = ReadCommittedConsumer  # this process only
+    patch_recovery_resume_order()
     names = Names(settings.topic_prefix)
     app = faust.App(
-        names.group("projector"),  # never change: a new id starts with empty tables
+        names.group(name),  # never change: a new id starts with empty tables
         broker=f"kafka://{settings.kafka_bootstrap_servers}",
         store="memory://",
         processing_guarantee="at_least_once",
@@ -105,7 +110,8 @@ def create_app(settings: Settings) -> faust.App:
                 # Written even when the event was a duplicate: after a crash the table may
                 # hold a change that PostgreSQL never got, and the redelivery is the moment to heal.
                 changed[key] = subject
-                subject_to_state[key] = subject.dump()  # write back: a table holds copies
+            for key, subject in changed.items():
+                subject_to_state[key] = subject.dump()  # write back, once per key and batch
             if changed:
                 await asyncio.to_thread(write, list(changed.values()))
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from accelerator.embedded.store import ConcurrencyConflict
 from events import CloudEvent, Event, envelope, parse
-from services.kernel import Clock
+from services.kernel import Clock, ConcurrencyConflict, Metadata
 
 
 class Replica:
@@ -47,15 +46,15 @@ class Replica:
 class Outbox:
     """The EventStore of one command: reads the replica, keeps new events until commit."""
 
-    def __init__(self, replica: Replica, clock: Clock, source: str, causation: str) -> None:
-        self.replica, self.clock, self.source, self.causation = replica, clock, source, causation
+    def __init__(self, replica: Replica, clock: Clock, source: str) -> None:
+        self.replica, self.clock, self.source = replica, clock, source
         self.pending: list[CloudEvent] = []
 
     def load(self, stream: str) -> list[Event]:
         mine = [parse(ce) for ce in self.pending if ce.stream == stream]
         return self.replica.load(stream) + mine
 
-    def append(self, stream: str, expected_version: int, events: Sequence[Event]) -> None:
+    def append(self, stream: str, expected_version: int, events: Sequence[Event], meta: Metadata) -> None:
         current = len(self.load(stream))
         if current != expected_version:
             raise ConcurrencyConflict(f"{stream} is at version {current}, not {expected_version}")
@@ -64,10 +63,11 @@ class Outbox:
                 envelope(
                     event,
                     source=self.source,
-                    time=self.clock.now(),
+                    time=meta.time or self.clock.now(),
                     stream=stream,
                     version=version,
-                    causation=self.causation,
+                    causation=meta.causation,
+                    actor=meta.actor,
                 )
             )
 

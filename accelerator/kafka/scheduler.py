@@ -34,3 +34,19 @@ def run(settings: Settings, keep_going: Callable[[], bool] = lambda: True) -> No
             scheduling.run(runtime, runtime.engine, settings.scheduler_interval_seconds, keep_going)
     finally:
         runtime.close()
+
+
+def leader(settings: Settings) -> bool:
+    """Whether a scheduler holds the lock (is alive and leading) for this read model's database."""
+    from accelerator.kafka.client import read_model_engine
+
+    engine = read_model_engine(settings)
+    try:
+        with engine.connect() as connection:
+            held = connection.execute(
+                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = :id AND granted"),
+                {"id": LOCK_ID},
+            ).scalar()
+            return bool(held)
+    finally:
+        engine.dispose()

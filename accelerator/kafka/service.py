@@ -1,11 +1,12 @@
 """One service as its own process: commands in, events out, one Kafka transaction per command.
 
 Consumes `accelerator.commands.<service>` (consumer group: one owner per partition, so one
-writer per aggregate) and every event topic (its replica of the log). Emits the events to
-their family topics (payments also to the finance topic), policy reactions to the owning
-service's command topic, the reply to the sender, malformed messages to the DLQ — and the
-command's offset, all in one transaction: a crash anywhere leaves either all or nothing.
-Redelivered commands are recognised by their id (the events' causation) and change nothing.
+writer per aggregate) and every event topic (its replica of the log). Emits the command's
+events to their family topics (payments also to the finance topic), the reply to the sender,
+malformed messages to the DLQ — and the command's offset, all in one transaction: a crash
+anywhere leaves all or nothing. A redelivered command is recognised by its id (the events'
+causation) and answered as the first time. Policies are consumers of their own
+(services/consumers.py); this worker only decides.
 """
 
 from __future__ import annotations
@@ -20,17 +21,15 @@ from kafka.structs import OffsetAndMetadata, TopicPartition
 from pydantic import ValidationError
 
 from accelerator.kafka import connections
-from accelerator.kafka.messages import CommandMessage, DeadLetter, Reply, key_of, reaction_id, service_of
+from accelerator.kafka.messages import CommandMessage, Reply, dead_letter
 from accelerator.kafka.replica import Outbox, Replica
 from accelerator.kafka.topics import Names
-from accelerator.routing import HANDLERS, POLICIES
 from accelerator.settings import Settings
-from events import CloudEvent, parse
-from services.accelerator.domain import PARTICIPATION
-from services.intake.domain import CHALLENGE
-from services.kernel import Command, Rejected, UnitOfWork, VirtualClock
+from events import CloudEvent
+from services.kernel import Command, Decider, Metadata, Rejected, VirtualClock, execute, today
+from services.routing import SERVICES, decider_of
 from services.scheduler.commands import CheckDeadlines
-from services.scheduler.handlers import due_commands
+from services.scheduler.domain import due_commands
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +92,7 @@ class ServiceWorker:
             for topic, key, value, partition in messages:
                 self.producer.send(topic, key=key.encode(), value=value.encode(), partition=partition)
             offsets = {tp: OffsetAndMetadata(record.offset + 1, "", -1)}
-            self.producer.send_offsets_to_transaction(offsets, self.group)
+            self.producer.send_offsets_to_transaction(offsets, self.commands.group_metadata())
             self.producer.commit_transaction()
         except Exception:
             self.producer.abort_transaction()
@@ -108,30 +107,39 @@ class ServiceWorker:
             return [self._dead_letter(record, f"malformed command: {error}")], None
         if message.command_id in self.replica.by_cause:  # a redelivery: answer as the first time
             earlier = self.replica.by_cause[message.command_id]
-            return self._reply(message, Reply(command_id=message.command_id, ok=True, events=earlier)), None
+            reply = Reply(command_id=message.command_id, ok=True, events=earlier, repeated=True)
+            return self._reply(message, reply), None
         clock = VirtualClock(message.issued_at)
-        outbox = Outbox(self.replica, clock, f"accelerator/{self.service}", message.command_id)
+        outbox = Outbox(self.replica, clock, f"accelerator/{self.service}")
+        meta = Metadata(message.actor, message.command_id)
         try:
-            self._execute(command, UnitOfWork(outbox, clock), record.partition)
+            self._execute(command, outbox, clock, meta)
         except Rejected as refusal:
             reply = Reply(command_id=message.command_id, ok=False, error=str(refusal), field=refusal.field)
             return self._reply(message, reply), None
         return self._emit(message, outbox.pending), outbox
 
-    def _execute(self, command: Command, uow: UnitOfWork, partition: int) -> None:
+    def _execute(self, command: Command, outbox: Outbox, clock: VirtualClock, meta: Metadata) -> None:
         if not isinstance(command, CheckDeadlines):
-            HANDLERS[type(command)](command, uow)
+            execute(decider_of(command), command, outbox, clock, meta)
             return
-        challenges = self._owned(CHALLENGE.prefix, command.partition) if self.service == "intake" else []
-        startups = (
-            self._owned(PARTICIPATION.prefix, command.partition) if self.service == "accelerator" else []
-        )
-        for due in due_commands(uow, challenges, startups):
-            HANDLERS[type(due)](due, uow)
 
-    def _owned(self, prefix: str, partition: int) -> list[str]:
-        """The aggregates of this kind whose commands land on this partition."""
-        ids = [stream.removeprefix(f"{prefix}-") for stream in self.replica.streams(f"{prefix}-")]
+        def read(decider: Decider[Any], aggregate_id: str) -> Any:
+            return decider.fold(outbox.load(decider.stream(aggregate_id)))
+
+        def owned(decider: Decider[Any]) -> list[str]:
+            return self._owned(decider, command.partition)
+
+        for due in due_commands(read, owned, today(clock)):
+            execute(decider_of(due), due, outbox, clock, meta)
+
+    def _owned(self, decider: Decider[Any], partition: int) -> list[str]:
+        """This service's aggregates of this kind whose commands land on this partition."""
+        if decider not in SERVICES[self.service]:
+            return []
+        ids = [
+            stream.removeprefix(f"{decider.prefix}-") for stream in self.replica.streams(f"{decider.prefix}-")
+        ]
         return [aggregate for aggregate in ids if self._partition(aggregate) == partition]
 
     def _partition(self, key: str) -> int:
@@ -141,25 +149,11 @@ class ServiceWorker:
 
     def _emit(self, message: CommandMessage, events: list[CloudEvent]) -> list[Message]:
         out: list[Message] = []
-        spawned: list[str] = []
         for ce in events:
             out.append((self.names.events(ce.family), ce.subject, ce.to_json(), None))
             if ce.family == "payments":
                 out.append((self.names.finance, ce.subject, ce.to_json(), None))
-            for index, command in enumerate(c for react in POLICIES for c in react(parse(ce))):
-                reaction = CommandMessage.of(
-                    command, message.issued_at, message.reply_to, command_id=reaction_id(ce.id, index)
-                )
-                out.append(
-                    (
-                        self.names.commands(service_of(command)),
-                        key_of(command),
-                        reaction.model_dump_json(),
-                        None,
-                    )
-                )
-                spawned.append(reaction.command_id)
-        reply = Reply(command_id=message.command_id, ok=True, events=events, spawned=spawned)
+        reply = Reply(command_id=message.command_id, ok=True, events=events)
         return out + self._reply(message, reply)
 
     def _reply(self, message: CommandMessage, reply: Reply) -> list[Message]:
@@ -176,7 +170,7 @@ class ServiceWorker:
             record.offset,
             reason,
         )
-        letter = DeadLetter.of(record, reason, self.group)
+        letter = dead_letter(record, reason, self.group)
         return (self.names.dlq, letter.key or "", letter.model_dump_json(), None)
 
     def close(self) -> None:

@@ -1,4 +1,10 @@
-"""Run one worker in this process, or every worker as child processes (`accelerator up`)."""
+"""Run one worker in this process, or every worker as supervised child processes (`accelerator up`).
+
+The workers are the services (one per entry of services.routing.SERVICES), the consumers of
+the registry (services.consumers.CONSUMERS: policies, the projector, the cities feed) and the
+scheduler. Each has a watchdog (accelerator/kafka/health.py) that ends it when it has work and
+makes no progress; `up` restarts any worker that ends, with backoff, and says so.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +14,21 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from types import FrameType
 from typing import TYPE_CHECKING
 
+from accelerator.kafka.topics import Names
 from accelerator.settings import Settings
-from events.topics import SERVICES
+from services.consumers import CONSUMERS, Consumer, Projection
+from services.routing import SERVICES
 
 if TYPE_CHECKING:
-    from accelerator.kafka.cities import CitiesWorker
+    from accelerator.kafka.consumer import ConsumerWorker
     from accelerator.kafka.service import ServiceWorker
 
-WORKERS = (*SERVICES, "projector", "cities", "scheduler")
-log = logging.getLogger(__name__)
+WORKERS: tuple[str, ...] = (*SERVICES, *(c.name for c in CONSUMERS), "scheduler")
+log = logging.getLogger("accelerator.workers")
 
 
 class Stop:
@@ -37,14 +46,37 @@ class Stop:
         return not self.requested
 
 
+def _entry(name: str) -> Consumer | None:
+    return next((c for c in CONSUMERS if c.name == name), None)
+
+
+def watched_topics(name: str, settings: Settings) -> list[str]:
+    """What a worker's consumer group reads (the scheduler has no group)."""
+    names = Names(settings.topic_prefix)
+    if name in SERVICES:
+        return [names.commands(name)]
+    entry = _entry(name)
+    if entry is None:
+        return []
+    if isinstance(entry.handler, Projection):
+        return names.all_events()
+    return [names.events(family) for family in entry.families]
+
+
 def run(name: str, settings: Settings) -> None:
     logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {name} %(levelname)s %(message)s")
-    if name == "projector":
+    from accelerator.kafka.health import Watchdog
+
+    topics = watched_topics(name, settings)
+    if topics:
+        Watchdog(settings, Names(settings.topic_prefix).group(name), topics).start()
+    entry = _entry(name)
+    if entry is not None and isinstance(entry.handler, Projection):
         from faust import Worker
 
         from accelerator.kafka.projector import create_app
 
-        Worker(create_app(settings), loglevel="warning", quiet=True).execute_from_commandline()
+        Worker(create_app(settings, name), loglevel="warning", quiet=True).execute_from_commandline()
         return
     stop = Stop()
     if name == "scheduler":
@@ -59,10 +91,10 @@ def run(name: str, settings: Settings) -> None:
             worker = _looping_worker(name, settings)
             backoff = 1.0
             worker.run(stop.keep_going)
-        except Exception:  # the broker went away, a transaction was fenced: start over
+        except Exception as error:  # the broker went away, a transaction was fenced: start over
             # Nothing is lost: what was not committed is consumed again; nothing is doubled:
             # commands carry ids, events versions.
-            log.exception("%s: restarting in %.0f s", name, backoff)
+            log.warning("%s: %s; starting over in %.0f s", name, error, backoff, exc_info=True)
             time.sleep(backoff)
             backoff = min(backoff * 2, 30)
         finally:
@@ -70,21 +102,23 @@ def run(name: str, settings: Settings) -> None:
                 _close_quietly(worker)
 
 
-def _close_quietly(worker: CitiesWorker | ServiceWorker) -> None:
+def _close_quietly(worker: ConsumerWorker | ServiceWorker) -> None:
     try:
         worker.close()
     except Exception:
         log.warning("closing after a failure failed too", exc_info=True)
 
 
-def _looping_worker(name: str, settings: Settings) -> CitiesWorker | ServiceWorker:
-    if name == "cities":
-        from accelerator.kafka.cities import CitiesWorker
+def _looping_worker(name: str, settings: Settings) -> ConsumerWorker | ServiceWorker:
+    instance = os.environ.get("ACCELERATOR_INSTANCE", "1")
+    entry = _entry(name)
+    if entry is not None:
+        from accelerator.kafka.consumer import ConsumerWorker
 
-        return CitiesWorker(settings)
+        return ConsumerWorker(entry, settings, instance)
     from accelerator.kafka.service import ServiceWorker
 
-    return ServiceWorker(name, settings, instance=os.environ.get("ACCELERATOR_INSTANCE", "1"))
+    return ServiceWorker(name, settings, instance)
 
 
 def environment(settings: Settings) -> dict[str, str]:
@@ -106,23 +140,77 @@ def spawn(name: str, settings: Settings) -> subprocess.Popen[bytes]:
     )
 
 
+@dataclass
+class Child:
+    """One supervised worker: its process, and when it is to be started again after it ended."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    backoff: float = 1.0
+    restarts: int = 0
+    started: float = field(default_factory=time.monotonic)
+    restart_at: float | None = None
+
+
+STABLE_SECONDS = 60
+"""A worker that ran this long before it ended is restarted after 1 s again (backoff reset)."""
+
+
 def up(settings: Settings, names: tuple[str, ...] = WORKERS) -> int:
-    """Start the workers; on Ctrl-C (or SIGTERM) stop them all cleanly; restart none."""
-    children = {name: spawn(name, settings) for name in names}
+    """Start the workers and keep them running: one that ends is restarted, with backoff,
+    until Ctrl-C (or SIGTERM) stops them all cleanly."""
+    children = {name: Child(name, spawn(name, settings)) for name in names}
+    log.info("up: started %s", ", ".join(names))
     stop = Stop()
     try:
-        while stop.keep_going() and all(child.poll() is None for child in children.values()):
+        while stop.keep_going():
+            for child in children.values():
+                _supervise(child, settings)
             time.sleep(0.2)
     finally:
-        for child in children.values():
-            if child.poll() is None:
-                child.terminate()
-        deadline = time.monotonic() + 20
-        for name, child in children.items():
-            try:
-                child.wait(max(deadline - time.monotonic(), 0.1))
-            except subprocess.TimeoutExpired:
-                log.warning("%s did not stop in time; killing it", name)
-                child.kill()
-    failed = [name for name, child in children.items() if child.returncode not in (0, -signal.SIGTERM)]
-    return 1 if failed and not stop.requested else 0
+        _stop_all(children)
+    return 0
+
+
+def _supervise(child: Child, settings: Settings) -> None:
+    code = child.process.poll()
+    if code is None:
+        return
+    now = time.monotonic()
+    if child.restart_at is None:
+        ran = now - child.started
+        if ran > STABLE_SECONDS:
+            child.backoff = 1.0
+        child.restart_at = now + child.backoff
+        log.warning(
+            "up: worker %s ended (%s) after %.0f s; restarting it in %.0f s",
+            child.name,
+            _how(code),
+            ran,
+            child.backoff,
+        )
+        return
+    if now >= child.restart_at:
+        child.process, child.started, child.restart_at = spawn(child.name, settings), now, None
+        child.restarts += 1
+        child.backoff = min(child.backoff * 2, 30)
+        log.warning("up: worker %s restarted (restart %s)", child.name, child.restarts)
+
+
+def _how(code: int) -> str:
+    if code < 0:
+        return f"killed by {signal.Signals(-code).name}"
+    return "stuck: its watchdog ended it" if code == 3 else f"exit code {code}"
+
+
+def _stop_all(children: dict[str, Child]) -> None:
+    for child in children.values():
+        if child.process.poll() is None:
+            child.process.terminate()
+    deadline = time.monotonic() + 20
+    for child in children.values():
+        try:
+            child.process.wait(max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            log.warning("up: %s did not stop in time; killing it", child.name)
+            child.process.kill()

@@ -1,22 +1,18 @@
 """Intake: challenges with their call windows, and applications checked for eligibility.
 
-Pure: `decide_*` turn (state, command, now) into events or raise `Rejected`; `evolve_*` fold.
+Two deciders: CHALLENGE (publish, open and close the call) and APPLICATION (submit,
+withdraw). Pure: `decide` turns (state, command, context) into events or raises `Rejected`.
 """
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from stdnum.be import vat as enterprise_number
-from stdnum.exceptions import ValidationError
-
 from events.applications import ApplicationSubmitted, ApplicationWithdrawn
 from events.base import Event
-from events.envelope import NAMESPACE
 from events.programme import CallClosed, CallOpened, ChallengePublished
 from services.intake.commands import (
     CloseCall,
@@ -25,8 +21,11 @@ from services.intake.commands import (
     SubmitApplication,
     WithdrawApplication,
 )
-from services.kernel import Aggregate, Rejected
+from services.intake.identity import startup_id_for, valid_enterprise_number
+from services.kernel import Command, Context, Decider, Rejected, unhandled
 from services.rules import ProgrammeRules
+
+__all__ = ["APPLICATION", "CHALLENGE", "startup_id_for", "valid_enterprise_number"]
 
 
 class CallStatus(StrEnum):
@@ -49,18 +48,36 @@ class Challenge:
 
 
 def evolve_challenge(state: Challenge, event: Event) -> Challenge:
-    if isinstance(event, ChallengePublished):
-        return Challenge(
-            event.challenge_id, event.city_id, CallStatus.SCHEDULED, event.opens_on, event.closes_on
-        )
-    if isinstance(event, CallOpened):
-        return replace(state, status=CallStatus.OPEN)
-    if isinstance(event, CallClosed):
-        return replace(state, status=CallStatus.CLOSED)
+    match event:
+        case ChallengePublished():
+            return Challenge(
+                event.challenge_id, event.city_id, CallStatus.SCHEDULED, event.opens_on, event.closes_on
+            )
+        case CallOpened():
+            return replace(state, status=CallStatus.OPEN)
+        case CallClosed():
+            return replace(state, status=CallStatus.CLOSED)
     return state
 
 
-CHALLENGE = Aggregate("challenge", Challenge(), evolve_challenge)
+def decide_challenge(state: Challenge, command: Command, context: Context) -> list[Event]:
+    match command:
+        case PublishChallenge():
+            return publish(state, command)
+        case OpenCall():
+            return open_call(state, command, context.today)
+        case CloseCall():
+            return close_call(state, command)
+    unhandled(command)
+
+
+CHALLENGE = Decider(
+    "challenge",
+    Challenge(),
+    evolve_challenge,
+    decide_challenge,
+    (PublishChallenge, OpenCall, CloseCall),
+)
 
 
 def publish(state: Challenge, cmd: PublishChallenge) -> list[Event]:
@@ -102,30 +119,37 @@ class Application:
 
 
 def evolve_application(state: Application, event: Event) -> Application:
-    if isinstance(event, ApplicationSubmitted):
-        return Application(
-            event.startup_id, event.city_id, submitted=True, requested_budget=event.requested_budget
-        )
-    if isinstance(event, ApplicationWithdrawn):
-        return replace(state, withdrawn=True)
+    match event:
+        case ApplicationSubmitted():
+            return Application(
+                event.startup_id, event.city_id, submitted=True, requested_budget=event.requested_budget
+            )
+        case ApplicationWithdrawn():
+            return replace(state, withdrawn=True)
     return state
 
 
-APPLICATION = Aggregate("application", Application(), evolve_application)
+def decide_application(state: Application, command: Command, context: Context) -> list[Event]:
+    match command:
+        case SubmitApplication():
+            challenge = context.read(CHALLENGE, command.challenge_id)
+            return submit(state, command, challenge, context.today, context.rules)
+        case WithdrawApplication():
+            # Selection reads applications; here, once, an application reads its selection.
+            from services.selection.domain import SELECTION
+
+            selection = context.read(SELECTION, command.startup_id)
+            return withdraw(state, command, offer_accepted=selection.offer_accepted)
+    unhandled(command)
 
 
-def startup_id_for(challenge_id: str, enterprise: str) -> str:
-    """One company, one application per challenge: the id follows from that natural key."""
-    return "st-" + uuid.uuid5(NAMESPACE, f"{challenge_id}/{enterprise}").hex[:8]
-
-
-def valid_enterprise_number(raw: str) -> str:
-    try:
-        return str(enterprise_number.validate(raw))
-    except ValidationError as error:
-        raise Rejected(
-            "enterprise_number", f"{raw!r} is not a valid Belgian enterprise number ({error})"
-        ) from error
+APPLICATION = Decider(
+    "application",
+    Application(),
+    evolve_application,
+    decide_application,
+    (SubmitApplication, WithdrawApplication),
+)
 
 
 def submit(

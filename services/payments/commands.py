@@ -1,47 +1,50 @@
-"""Commands of the payments service: proof-of-concept grant tranches."""
+"""Commands of the payments service: proof-of-concept grant tranches.
+
+Every command is about one startup's grant stream (its single writer): a request names the
+startup, the others a payment id, which says whose grant it belongs to.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from events.base import Slug, Text
-from services.kernel import Command
+from events.base import Plain, Slug, Text
+from events.ids import PaymentId
+from services.kernel import Command, StartupCommand
 
 
-class RequestPayment(Command):
-    startup_id: str
+class RequestPayment(StartupCommand):
     milestone_key: Slug
     amount: Decimal
-    iban: str
+    iban: Plain
 
 
-class ApprovePayment(Command):
-    payment_id: str
+class PaymentCommand(Command):
+    payment_id: PaymentId
+
+    def aggregate_id(self) -> str:
+        return self.payment_id.startup_id
 
 
-class RejectPayment(Command):
-    payment_id: str
+class ApprovePayment(PaymentCommand):
+    pass
+
+
+class RejectPayment(PaymentCommand):
     reason: Text
 
 
-class InstructPayment(Command):
-    payment_id: str
+class InstructPayment(PaymentCommand):
+    pass
 
 
-class RecordDisbursement(Command):
-    payment_id: str
-    bank_reference: str = ""
+class RecordDisbursement(PaymentCommand):
+    bank_reference: Plain = ""
 
 
-class RecordPaymentFailure(Command):
-    payment_id: str
+class RecordPaymentFailure(PaymentCommand):
     reason: Text
 
 
-class RetryPayment(Command):
-    payment_id: str
-
-
-def startup_of(payment_id: str) -> str:
-    """Payment ids are `<startup>/<milestone>/<n>`: the startup's grant stream owns them."""
-    return payment_id.split("/", 1)[0]
+class RetryPayment(PaymentCommand):
+    pass

@@ -8,7 +8,7 @@ can never both pass the cap. Payment ids are stable; finance's answers are idemp
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -18,6 +18,7 @@ from stdnum import iban as iban_number
 from stdnum.exceptions import ValidationError
 
 from events.base import Event
+from events.ids import PaymentId
 from events.payments import (
     PaymentApproved,
     PaymentDisbursed,
@@ -26,8 +27,9 @@ from events.payments import (
     PaymentRejected,
     PaymentRequested,
 )
-from services.accelerator.domain import MilestoneStatus, Participation, Status
-from services.kernel import Aggregate, Command, Rejected
+from services.intake.domain import APPLICATION
+from services.kernel import Command, Context, Decider, Rejected, unhandled
+from services.participation.domain import PARTICIPATION, MilestoneStatus, Participation, Status
 from services.payments.commands import (
     ApprovePayment,
     InstructPayment,
@@ -49,9 +51,26 @@ class PaymentStatus(StrEnum):
     DISBURSED = "disbursed"
 
 
+COMMITTED = frozenset(
+    {
+        PaymentStatus.REQUESTED,
+        PaymentStatus.APPROVED,
+        PaymentStatus.INSTRUCTED,
+        PaymentStatus.FAILED,
+        PaymentStatus.DISBURSED,
+    }
+)
+"""Every status but rejected holds its amount against the cap: a failed transfer is retried."""
+
+
+def committed(amounts: Iterable[tuple[str, Decimal]]) -> Decimal:
+    """The part of the award taken by these (status, amount) payments."""
+    return sum((amount for status, amount in amounts if status in COMMITTED), Decimal(0))
+
+
 @dataclass(frozen=True)
 class Payment:
-    payment_id: str
+    payment_id: PaymentId
     milestone_key: str
     amount: Decimal
     iban: str
@@ -62,11 +81,10 @@ class Payment:
 @dataclass(frozen=True)
 class Grant:
     city_id: str = ""
-    payments: Mapping[str, Payment] = field(default_factory=lambda: MappingProxyType({}))
+    payments: Mapping[PaymentId, Payment] = field(default_factory=lambda: MappingProxyType({}))
 
     def committed(self) -> Decimal:
-        live = (p.amount for p in self.payments.values() if p.status is not PaymentStatus.REJECTED)
-        return sum(live, Decimal(0))
+        return committed((p.status, p.amount) for p in self.payments.values())
 
     def paid(self) -> Decimal:
         done = (p.amount for p in self.payments.values() if p.status is PaymentStatus.DISBURSED)
@@ -86,8 +104,8 @@ def evolve(state: Grant, event: Event) -> Grant:
         case PaymentRejected() if event.payment_id in state.payments:
             return _set(state, event.payment_id, status=PaymentStatus.REJECTED)
         case PaymentRejected():  # refused at request: kept so that its id is never reused
-            milestone = event.payment_id.split("/")[1]
-            refused = Payment(event.payment_id, milestone, event.amount, "", PaymentStatus.REJECTED)
+            payment_id = event.payment_id
+            refused = Payment(payment_id, payment_id.milestone_key, event.amount, "", PaymentStatus.REJECTED)
             return replace(state, city_id=event.city_id).with_payment(refused)
         case PaymentInstructed():
             return _set(state, event.payment_id, status=PaymentStatus.INSTRUCTED, attempts=event.attempt)
@@ -98,11 +116,29 @@ def evolve(state: Grant, event: Event) -> Grant:
     return state
 
 
-def _set(state: Grant, payment_id: str, **changes: object) -> Grant:
+def _set(state: Grant, payment_id: PaymentId, **changes: object) -> Grant:
     return state.with_payment(replace(state.payments[payment_id], **changes))  # type: ignore[arg-type]
 
 
-GRANT = Aggregate("grant", Grant(), evolve)
+def decide(state: Grant, command: Command, context: Context) -> list[Event]:
+    match command:
+        case RequestPayment():
+            participation = context.read(PARTICIPATION, command.startup_id)
+            award = context.read(APPLICATION, command.startup_id).requested_budget
+            return request(state, command, participation, award, context.rules)
+        case ApprovePayment():
+            return approve(state, command, context.rules)
+        case RejectPayment():
+            return reject(state, command)
+        case InstructPayment():
+            return instruct(state, command)
+        case RecordDisbursement():
+            return record_disbursement(state, command)
+        case RecordPaymentFailure():
+            return record_failure(state, command)
+        case RetryPayment():
+            return retry(state, command)
+    unhandled(command)
 
 
 def valid_iban(raw: str) -> str:
@@ -132,7 +168,7 @@ def request(
     live = [p for p in earlier if p.status is not PaymentStatus.REJECTED]
     if live:
         raise Rejected("milestone_key", f"a tranche for {cmd.milestone_key} is already {live[0].payment_id}")
-    payment_id = f"{cmd.startup_id}/{cmd.milestone_key}/{len(earlier) + 1}"
+    payment_id = PaymentId.of(cmd.startup_id, cmd.milestone_key, len(earlier) + 1)
     city = participation.city_id
     over = _over_cap(state.committed(), cmd.amount, rules.grant_cap) or _over_award(
         state.committed(), cmd.amount, award
@@ -173,7 +209,7 @@ def _over_award(committed: Decimal, amount: Decimal, award: Decimal) -> str | No
     )
 
 
-def _payment(state: Grant, payment_id: str, *allowed: PaymentStatus) -> Payment:
+def _payment(state: Grant, payment_id: PaymentId, *allowed: PaymentStatus) -> Payment:
     payment = state.payments.get(payment_id)
     if payment is None:
         raise Rejected("payment_id", f"no payment {payment_id}")
@@ -184,9 +220,8 @@ def _payment(state: Grant, payment_id: str, *allowed: PaymentStatus) -> Payment:
 
 
 def _event(state: Grant, payment: Payment, cls: Callable[..., Event], **fields: object) -> Event:
-    startup = payment.payment_id.split("/", 1)[0]
     return cls(
-        startup_id=startup,
+        startup_id=payment.payment_id.startup_id,
         city_id=state.city_id,
         payment_id=payment.payment_id,
         amount=payment.amount,
@@ -235,8 +270,26 @@ def retry(state: Grant, cmd: RetryPayment) -> list[Event]:
     return [_event(state, payment, PaymentInstructed, iban=payment.iban, attempt=payment.attempts + 1)]
 
 
-def react(event: Event) -> list[Command]:
+def instructs_payments(event: Event) -> list[Command]:
     """Policy: an approved payment is instructed to finance."""
-    if isinstance(event, PaymentApproved):
-        return [InstructPayment(payment_id=event.payment_id)]
+    match event:
+        case PaymentApproved():
+            return [InstructPayment(payment_id=event.payment_id)]
     return []
+
+
+GRANT = Decider(
+    "grant",
+    Grant(),
+    evolve,
+    decide,
+    (
+        RequestPayment,
+        ApprovePayment,
+        RejectPayment,
+        InstructPayment,
+        RecordDisbursement,
+        RecordPaymentFailure,
+        RetryPayment,
+    ),
+)

@@ -7,30 +7,27 @@ from datetime import date
 from pydantic import Field
 
 from events.base import Slug, Text
-from services.kernel import Command
+from services.kernel import StartupCommand
 
 
-class ProposePilot(Command):
-    startup_id: str
+class ProposePilot(StartupCommand):
     pilot_city: Slug
     title: Text
     planned_start: date | None = None
 
 
-class ApprovePilot(Command):
-    startup_id: str
+class ApprovePilot(StartupCommand):
+    pass
 
 
-class StartPilot(Command):
-    startup_id: str
+class StartPilot(StartupCommand):
+    pass
 
 
-class CompletePilot(Command):
-    startup_id: str
+class CompletePilot(StartupCommand):
     evaluation: Text
     rating: int = Field(ge=1, le=5)
 
 
-class CancelPilot(Command):
-    startup_id: str
+class CancelPilot(StartupCommand):
     reason: Text

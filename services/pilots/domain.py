@@ -6,14 +6,14 @@ and completed in that order; it can be cancelled until completed, then proposed 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
 from events.base import Event
 from events.pilots import PilotApproved, PilotCancelled, PilotCompleted, PilotProposed, PilotStarted
-from services.accelerator.domain import MilestoneStatus, Participation
-from services.kernel import Aggregate, Rejected
+from services.kernel import Command, Context, Decider, Rejected, unhandled
+from services.participation.domain import PARTICIPATION, MilestoneStatus, Participation
 from services.pilots.commands import (
     ApprovePilot,
     CancelPilot,
@@ -39,21 +39,35 @@ class Pilot:
     status: PilotStatus = PilotStatus.NONE
 
 
-_STATUS_AFTER: dict[type[Event], PilotStatus] = {
-    PilotProposed: PilotStatus.PROPOSED,
-    PilotApproved: PilotStatus.APPROVED,
-    PilotStarted: PilotStatus.STARTED,
-    PilotCompleted: PilotStatus.COMPLETED,
-    PilotCancelled: PilotStatus.CANCELLED,
-}
-
-
 def evolve(state: Pilot, event: Event) -> Pilot:
-    status = _STATUS_AFTER.get(type(event))
-    return Pilot(event.city or state.city_id, status) if status else state
+    match event:
+        case PilotProposed():
+            return Pilot(event.city_id, PilotStatus.PROPOSED)
+        case PilotApproved():
+            return replace(state, status=PilotStatus.APPROVED)
+        case PilotStarted():
+            return replace(state, status=PilotStatus.STARTED)
+        case PilotCompleted():
+            return replace(state, status=PilotStatus.COMPLETED)
+        case PilotCancelled():
+            return replace(state, status=PilotStatus.CANCELLED)
+    return state
 
 
-PILOT = Aggregate("pilot", Pilot(), evolve)
+def decide(state: Pilot, command: Command, context: Context) -> list[Event]:
+    match command:
+        case ProposePilot():
+            participation = context.read(PARTICIPATION, command.startup_id)
+            return propose(state, command, participation, context.rules)
+        case ApprovePilot():
+            return approve(state, command)
+        case StartPilot():
+            return start(state, command, context.today)
+        case CompletePilot():
+            return complete(state, command, context.today)
+        case CancelPilot():
+            return cancel(state, command)
+    unhandled(command)
 
 
 def propose(
@@ -99,3 +113,8 @@ def cancel(state: Pilot, cmd: CancelPilot) -> list[Event]:
     if state.status not in live:
         raise Rejected("startup_id", f"{cmd.startup_id} has no pilot to cancel ({state.status})")
     return [PilotCancelled(city_id=state.city_id, **cmd.model_dump())]
+
+
+PILOT = Decider(
+    "pilot", Pilot(), evolve, decide, (ProposePilot, ApprovePilot, StartPilot, CompletePilot, CancelPilot)
+)

@@ -1,7 +1,7 @@
-"""The SQL read model (sqlmodel): one row per startup and per challenge, plus tracking.
+"""The SQL read model (sqlmodel): one row per startup and per challenge.
 
-A row keeps the view as JSON and a few columns to filter on. The projector writes rows and
-its tracking position in one transaction, so an event is never applied twice.
+A row keeps the view as JSON and a few columns to filter on. The runtime writes rows and
+the projector's position in one transaction, so an event is never applied twice.
 """
 
 from __future__ import annotations
@@ -38,13 +38,6 @@ class ChallengeRow(SQLModel, table=True):
         return ChallengeView.model_validate_json(self.view)
 
 
-class Tracking(SQLModel, table=True):
-    """How far each consumer has got in the log (the position of its last applied event)."""
-
-    consumer: str = Field(primary_key=True)
-    position: int = 0
-
-
 def save_startups(session: Session, views: Iterable[StartupView]) -> None:
     for view in views:
         session.merge(
@@ -76,12 +69,3 @@ def startups(session: Session, city: str | None = None) -> list[StartupView]:
 def challenges(session: Session) -> list[ChallengeView]:
     query = select(ChallengeRow).order_by(ChallengeRow.challenge_id)
     return [row.to_view() for row in session.exec(query)]
-
-
-def position(session: Session, consumer: str) -> int:
-    tracking = session.get(Tracking, consumer)
-    return tracking.position if tracking else 0
-
-
-def advance(session: Session, consumer: str, to: int) -> None:
-    session.merge(Tracking(consumer=consumer, position=to))

@@ -20,6 +20,7 @@ from events import pilots as pi
 from events import programme as pr
 from events import selection as se
 from events.base import Event
+from services.payments.domain import committed
 from services.rules import RULES
 
 
@@ -89,9 +90,10 @@ class StartupView(BaseModel):
 
     @property
     def remaining(self) -> Decimal:
-        """What is left of the award: the requested budget, never more than the cap."""
-        committed = self.total("requested", "approved", "instructed", "failed", "disbursed")
-        return min(self.requested_budget, RULES.grant_cap) - committed
+        """What is left of the award: the requested budget, never more than the cap, less
+        what the payments domain counts against it."""
+        taken = committed((p.status, p.amount) for p in self.payments.values())
+        return min(self.requested_budget, RULES.grant_cap) - taken
 
 
 class ChallengeView(BaseModel):
@@ -243,8 +245,8 @@ def _(event: ms.MilestoneOverdue, view: StartupView) -> None:
 
 @apply.register
 def _(event: pay.PaymentRequested, view: StartupView) -> None:
-    view.payments[event.payment_id] = PaymentView(
-        payment_id=event.payment_id,
+    view.payments[str(event.payment_id)] = PaymentView(
+        payment_id=str(event.payment_id),
         milestone_key=event.milestone_key,
         amount=event.amount,
         status="requested",
@@ -253,10 +255,9 @@ def _(event: pay.PaymentRequested, view: StartupView) -> None:
 
 @apply.register
 def _(event: pay.PaymentRejected, view: StartupView) -> None:
-    milestone = event.payment_id.split("/")[1]
-    view.payments[event.payment_id] = PaymentView(
-        payment_id=event.payment_id,
-        milestone_key=milestone,
+    view.payments[str(event.payment_id)] = PaymentView(
+        payment_id=str(event.payment_id),
+        milestone_key=event.payment_id.milestone_key,
         amount=event.amount,
         status="rejected",
         reason=event.reason,
@@ -264,7 +265,7 @@ def _(event: pay.PaymentRejected, view: StartupView) -> None:
 
 
 def _payment_status(event: pay.PaymentEvent, view: StartupView, status: str) -> None:
-    payment = view.payments[event.payment_id]
+    payment = view.payments[str(event.payment_id)]
     payment.status = status
     payment.attempts = getattr(event, "attempt", payment.attempts)
     payment.reason = getattr(event, "reason", "")

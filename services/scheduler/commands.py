@@ -8,6 +8,9 @@ from services.kernel import Command
 
 
 class CheckDeadlines(Command):
-    """Sent to every partition of the intake and accelerator command topics by the scheduler."""
+    """Sent by the Kafka scheduler to every partition of each service with watched aggregates."""
 
     partition: int = Field(ge=0)
+
+    def aggregate_id(self) -> str:
+        return f"deadlines-{self.partition}"

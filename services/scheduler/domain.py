@@ -1,18 +1,26 @@
-"""Deadlines as a pure function of (state, day): which commands are due.
+"""Deadlines as a pure function of (state, day): which aggregates the scheduler watches, and
+which commands are due.
 
 The scheduler (apscheduler, or the demo's virtual clock) only says what day it is; every
-command returned here is idempotent in its service, so a tick repeated changes nothing.
+command returned here is idempotent in its service, so a tick repeated changes nothing. Both
+runtimes ask `due_commands` — the embedded one for every watched aggregate in its log, a
+Kafka service worker for those whose commands land on the partition it owns.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
+from typing import Any, Generic, TypeVar
 
-from services.accelerator.commands import CompleteAccelerator, MarkMilestoneOverdue
-from services.accelerator.domain import MilestoneStatus, Participation, Status
 from services.intake.commands import CloseCall, OpenCall
-from services.intake.domain import CallStatus, Challenge
-from services.kernel import Command
+from services.intake.domain import CHALLENGE, CallStatus, Challenge
+from services.kernel import Command, Decider
+from services.participation.commands import CompleteAccelerator, MarkMilestoneOverdue
+from services.participation.domain import PARTICIPATION, MilestoneStatus, Participation, Status
+
+S = TypeVar("S")
 
 AWAITING_STARTUP = (MilestoneStatus.PLANNED, MilestoneStatus.SENT_BACK)
 """A submitted deliverable waits on the programme, not the startup: it is not overdue."""
@@ -40,3 +48,29 @@ def deadline_commands(participation: Participation, day: date) -> list[Command]:
     if day >= participation.ends_on:
         commands.append(CompleteAccelerator(startup_id=startup))
     return commands
+
+
+@dataclass(frozen=True)
+class Deadlines(Generic[S]):
+    """An aggregate with deadlines: its decider and what is due for a state on a day."""
+
+    decider: Decider[S]
+    due: Callable[[S, date], list[Command]]
+
+
+WATCHED: tuple[Deadlines[Any], ...] = (
+    Deadlines(CHALLENGE, call_commands),
+    Deadlines(PARTICIPATION, deadline_commands),
+)
+
+
+def due_commands(
+    read: Callable[[Decider[Any], str], Any], candidates: Callable[[Decider[Any]], Iterable[str]], day: date
+) -> list[Command]:
+    """Every command due on `day` for the watched aggregates among the candidates."""
+    return [
+        command
+        for watch in WATCHED
+        for aggregate_id in candidates(watch.decider)
+        for command in watch.due(read(watch.decider, aggregate_id), day)
+    ]

@@ -2,38 +2,33 @@
 
 from __future__ import annotations
 
-from events.base import Text
+from events.base import Plain, Text
 from events.selection import Decision
-from services.kernel import Command
+from services.kernel import StartupCommand
 
 
-class AssignReviewer(Command):
-    startup_id: str
+class AssignReviewer(StartupCommand):
     reviewer: Text
 
 
-class DeclareConflictOfInterest(Command):
-    startup_id: str
+class DeclareConflictOfInterest(StartupCommand):
     reviewer: Text
     reason: Text
 
 
-class ScoreApplication(Command):
-    startup_id: str
+class ScoreApplication(StartupCommand):
     reviewer: Text
     scores: dict[str, int]
 
 
-class DecideApplication(Command):
-    startup_id: str
+class DecideApplication(StartupCommand):
     decision: Decision
-    note: str = ""
+    note: Plain = ""
 
 
-class AcceptOffer(Command):
-    startup_id: str
+class AcceptOffer(StartupCommand):
+    pass
 
 
-class DeclineOffer(Command):
-    startup_id: str
+class DeclineOffer(StartupCommand):
     reason: Text

@@ -21,8 +21,8 @@ from events.selection import (
     OfferDeclined,
     ReviewerAssigned,
 )
-from services.intake.domain import Application
-from services.kernel import Aggregate, Rejected
+from services.intake.domain import APPLICATION, Application
+from services.kernel import Command, Context, Decider, Rejected, unhandled
 from services.rules import ProgrammeRules
 from services.selection.commands import (
     AcceptOffer,
@@ -53,23 +53,39 @@ class Selection:
 
 
 def evolve(state: Selection, event: Event) -> Selection:
-    if isinstance(event, ReviewerAssigned):
-        return replace(state, reviewers=state.reviewers | {event.reviewer})
-    if isinstance(event, ConflictOfInterestDeclared):
-        scores = {r: s for r, s in state.scores.items() if r != event.reviewer}
-        return replace(state, conflicted=state.conflicted | {event.reviewer}, scores=scores)
-    if isinstance(event, ApplicationScored):
-        return replace(state, scores={**state.scores, event.reviewer: event.weighted_score})
-    if isinstance(event, ApplicationDecided):
-        return replace(state, decision=event.decision)
-    if isinstance(event, OfferAccepted):
-        return replace(state, offer_accepted=True)
-    if isinstance(event, OfferDeclined):
-        return replace(state, offer_declined=True)
+    match event:
+        case ReviewerAssigned():
+            return replace(state, reviewers=state.reviewers | {event.reviewer})
+        case ConflictOfInterestDeclared():
+            scores = {r: s for r, s in state.scores.items() if r != event.reviewer}
+            return replace(state, conflicted=state.conflicted | {event.reviewer}, scores=scores)
+        case ApplicationScored():
+            return replace(state, scores={**state.scores, event.reviewer: event.weighted_score})
+        case ApplicationDecided():
+            return replace(state, decision=event.decision)
+        case OfferAccepted():
+            return replace(state, offer_accepted=True)
+        case OfferDeclined():
+            return replace(state, offer_declined=True)
     return state
 
 
-SELECTION = Aggregate("selection", Selection(), evolve)
+def decide(state: Selection, command: Command, context: Context) -> list[Event]:
+    application = context.read(APPLICATION, command.aggregate_id())
+    match command:
+        case AssignReviewer():
+            return assign(state, command, application)
+        case DeclareConflictOfInterest():
+            return declare_conflict(state, command, application)
+        case ScoreApplication():
+            return score(state, command, application, context.rules)
+        case DecideApplication():
+            return decide_application(state, command, application)
+        case AcceptOffer():
+            return accept(state, command, application)
+        case DeclineOffer():
+            return decline(state, command, application)
+    unhandled(command)
 
 
 def _open_for_review(state: Selection, application: Application, startup_id: str) -> None:
@@ -129,7 +145,7 @@ def weighted_score(scores: Mapping[str, int], rules: ProgrammeRules) -> Decimal:
     return total.quantize(Decimal("0.01"))
 
 
-def decide(state: Selection, cmd: DecideApplication, application: Application) -> list[Event]:
+def decide_application(state: Selection, cmd: DecideApplication, application: Application) -> list[Event]:
     promoting = state.decision is Decision.WAITLISTED and cmd.decision is not Decision.WAITLISTED
     if not promoting:
         _open_for_review(state, application, cmd.startup_id)
@@ -163,3 +179,19 @@ def accept(state: Selection, cmd: AcceptOffer, application: Application) -> list
 def decline(state: Selection, cmd: DeclineOffer, application: Application) -> list[Event]:
     _answerable(state, cmd.startup_id)
     return [OfferDeclined(startup_id=cmd.startup_id, city_id=application.city_id, reason=cmd.reason)]
+
+
+SELECTION = Decider(
+    "selection",
+    Selection(),
+    evolve,
+    decide,
+    (
+        AssignReviewer,
+        DeclareConflictOfInterest,
+        ScoreApplication,
+        DecideApplication,
+        AcceptOffer,
+        DeclineOffer,
+    ),
+)

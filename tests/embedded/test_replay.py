@@ -12,16 +12,16 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from accelerator import queries
 from accelerator.bootstrap import embedded
-from accelerator.embedded import queries
 from accelerator.embedded.runtime import EmbeddedRuntime
 from accelerator.settings import Settings
 from events.applications import Contact
 from events.selection import Decision
-from services.accelerator import commands as acc
 from services.intake import commands as intake
 from services.intake.domain import startup_id_for
 from services.kernel import Command, Rejected, VirtualClock
+from services.participation import commands as acc
 from services.payments import commands as pay
 from services.selection import commands as sel
 from tests import builders as b

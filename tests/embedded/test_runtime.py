@@ -6,18 +6,19 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import Session, select
 
-from accelerator.embedded import queries
-from accelerator.embedded.runtime import POLICY_CONSUMER, PROJECTOR, EmbeddedRuntime
+from accelerator import queries
+from accelerator.embedded import consumers
+from accelerator.embedded.runtime import EmbeddedRuntime
 from accelerator.embedded.store import StoredEvent
 from events.applications import Contact
 from events.selection import Decision
-from services.accelerator import commands as acc
 from services.intake import commands as intake
 from services.kernel import Rejected, VirtualClock
+from services.participation import commands as acc
 from services.payments import commands as pay
-from services.projector import read_model
 from services.selection import commands as sel
 from tests import builders as b
 from tests.fakes import at
@@ -55,9 +56,11 @@ def accelerate_parkly(runtime: EmbeddedRuntime, clock: VirtualClock) -> str:
     return b.PARKLY
 
 
+POLICY_CONSUMER, PROJECTOR = "instructs-payments", "projector"
+
+
 def positions(runtime: EmbeddedRuntime) -> dict[str, int]:
-    with Session(runtime.engine) as session:
-        return {c: read_model.position(session, c) for c in (POLICY_CONSUMER, PROJECTOR)}
+    return {c: runtime.consumers.position(c) for c in (POLICY_CONSUMER, PROJECTOR)}
 
 
 def test_a_started_cohort_starts_the_accelerator_through_the_policy(
@@ -86,9 +89,10 @@ def test_an_approved_payment_is_instructed_by_the_policy_exactly_once(
     assert view.payments[f"{b.PARKLY}/kick-off/1"].status == "instructed"
     head = runtime.store.head()
 
-    with Session(runtime.engine) as session:  # as if the process died before recording its progress
-        read_model.advance(session, POLICY_CONSUMER, 0)
-        session.commit()
+    with runtime.engine.begin() as connection:  # as if the process died before recording its progress
+        connection.execute(
+            text("UPDATE tracking SET position = 0 WHERE consumer = :c"), {"c": POLICY_CONSUMER}
+        )
     runtime.catch_up()
     assert runtime.store.head() == head, "the policy instructed the payment a second time"
 
@@ -102,7 +106,7 @@ def test_the_projector_applies_each_event_once_even_when_its_commit_fails(
     def crash(*_args: object) -> None:
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(read_model, "advance", crash)
+    monkeypatch.setattr(consumers, "_move", crash)
     with pytest.raises(RuntimeError):
         runtime.handle(
             acc.LogExpertSession(
@@ -139,7 +143,7 @@ def test_an_unreadable_event_goes_to_the_dead_letters_and_the_rest_is_still_proj
         session.commit()
     clock.set(at(date(2027, 1, 11)))
     runtime.tick()
-    (letter, *_) = queries.dead_letters(runtime)
+    (letter, *_) = runtime.dead_letters()
     assert "unknown event type 'accelerator.programme.mystery_happened.v1'" in letter.reason
     assert [c.status for c in runtime.challenges()] == ["open"]
 

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from accelerator.embedded.store import ConcurrencyConflict, NotAStore, SqliteEventStore, open_engine
-from services.kernel import VirtualClock
+from accelerator.embedded.files import NotAStore, open_engine
+from accelerator.embedded.store import ConcurrencyConflict, SqliteEventStore
+from services.kernel import Metadata, VirtualClock
 from tests import builders as b
 
 STREAM = f"challenge-{b.CHALLENGE}"
+META = Metadata("An Peeters")
 
 
 @pytest.fixture
@@ -21,16 +23,16 @@ def store(tmp_path: Path, clock: VirtualClock) -> SqliteEventStore:
 
 
 def test_appended_events_load_back_in_order(store: SqliteEventStore) -> None:
-    store.append(STREAM, 0, [b.published()])
-    store.append(STREAM, 1, [b.opened()])
+    store.append(STREAM, 0, [b.published()], META)
+    store.append(STREAM, 1, [b.opened()], META)
     assert store.load(STREAM) == [b.published(), b.opened()]
     assert [p for p, _ in store.read_after(0)] == [1, 2]
 
 
 def test_a_stale_write_is_refused_and_nothing_is_written(store: SqliteEventStore) -> None:
-    store.append(STREAM, 0, [b.published()])
+    store.append(STREAM, 0, [b.published()], META)
     with pytest.raises(ConcurrencyConflict):
-        store.append(STREAM, 0, [b.published()])
+        store.append(STREAM, 0, [b.published()], META)
     assert store.load(STREAM) == [b.published()]
     assert store.head() == 1
 
@@ -39,7 +41,7 @@ def test_of_two_concurrent_writers_of_the_same_version_exactly_one_wins(
     tmp_path: Path, clock: VirtualClock
 ) -> None:
     path = tmp_path / "log.db"
-    SqliteEventStore(open_engine(path), clock).append(STREAM, 0, [b.published()])
+    SqliteEventStore(open_engine(path), clock).append(STREAM, 0, [b.published()], META)
     outcomes: list[str] = []
     barrier = threading.Barrier(2)
 
@@ -47,7 +49,7 @@ def test_of_two_concurrent_writers_of_the_same_version_exactly_one_wins(
         store = SqliteEventStore(open_engine(path), clock)
         barrier.wait()
         try:
-            store.append(STREAM, 1, [b.opened()])
+            store.append(STREAM, 1, [b.opened()], META)
             outcomes.append("written")
         except ConcurrencyConflict:
             outcomes.append("refused")
@@ -85,7 +87,7 @@ def test_a_corrupt_store_is_refused(tmp_path: Path, clock: VirtualClock) -> None
     path = tmp_path / "log.db"
     store = SqliteEventStore(open_engine(path), clock)
     for version in range(1, 200):
-        store.append(f"challenge-c{version}", 0, [b.published()])
+        store.append(f"challenge-c{version}", 0, [b.published()], META)
     store.engine.dispose()
     data = bytearray(path.read_bytes())
     data[4096:] = b"\xff" * (len(data) - 4096)  # keep the header page, wreck the rest

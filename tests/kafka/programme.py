@@ -8,10 +8,10 @@ from decimal import Decimal
 from accelerator.kafka.client import KafkaRuntime
 from events.applications import Contact
 from events.selection import Decision
-from services.accelerator import commands as acc
 from services.intake import commands as intake
 from services.intake.domain import startup_id_for
 from services.kernel import VirtualClock
+from services.participation import commands as acc
 from services.selection import commands as sel
 from tests import builders as b
 from tests.fakes import at

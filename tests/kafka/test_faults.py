@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from accelerator.embedded import queries
+from accelerator import queries
 from accelerator.kafka import connections
 from accelerator.kafka.client import KafkaRuntime
 from accelerator.kafka.messages import CommandMessage
@@ -202,7 +202,7 @@ def test_two_concurrent_requests_can_never_together_pass_the_cap(
             pay.RequestPayment(
                 startup_id=startup, milestone_key=key, amount=Decimal(6000), iban=b.PARKLY_IBAN
             )
-        )
+        ).events
 
     threads = [
         threading.Thread(target=request, args=("a", first, "kick-off")),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from accelerator.kafka.workers import environment
+from accelerator.kafka.workers import WORKERS, environment
 from services.intake.commands import PublishChallenge
 from services.kernel import VirtualClock
 from tests import builders as b
@@ -46,7 +46,7 @@ def test_up_runs_every_worker_and_ctrl_c_stops_them_all(tmp_path: Path) -> None:
         runtime = cluster.runtime(VirtualClock(at(date(2027, 1, 4))))
         runtime.handle(PublishChallenge(**b.published().model_dump()))  # intake answers
         assert [c.challenge_id for c in runtime.challenges()] == [b.CHALLENGE]  # the projector too
-        assert len(processes_with(cluster.settings.topic_prefix)) == 1 + 8
+        assert len(processes_with(cluster.settings.topic_prefix)) == 1 + len(WORKERS)
         up.send_signal(signal.SIGINT)
         assert up.wait(60) == 0
         assert processes_with(cluster.settings.topic_prefix) == []

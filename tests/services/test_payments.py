@@ -27,7 +27,8 @@ from services.payments.commands import (
     RequestPayment,
     RetryPayment,
 )
-from services.payments.domain import GRANT, react
+from services.payments.domain import GRANT
+from services.payments.domain import instructs_payments as react
 from tests import builders as b
 from tests.fakes import Spec
 
@@ -37,9 +38,9 @@ GRANT_STREAM = f"grant-{b.PARKLY}"
 
 def delivered(*keys: str, budget: Decimal = Decimal(10000)) -> Spec:
     spec = Spec().given(f"application-{b.PARKLY}", b.applied(budget))
-    spec.given(f"accelerator-{b.PARKLY}", b.started())
+    spec.given(f"participation-{b.PARKLY}", b.started())
     for key in keys:
-        spec.given(f"accelerator-{b.PARKLY}", *b.delivered(key))
+        spec.given(f"participation-{b.PARKLY}", *b.delivered(key))
     return spec.on(b.COHORT_START)
 
 

@@ -17,7 +17,7 @@ PROPOSAL = ProposePilot(startup_id=b.PARKLY, pilot_city="brugge", title="Loading
 
 
 def poc_delivered() -> Spec:
-    spec = Spec().given(f"accelerator-{b.PARKLY}", b.started(), *b.delivered("poc-delivered"))
+    spec = Spec().given(f"participation-{b.PARKLY}", b.started(), *b.delivered("poc-delivered"))
     return spec.on(date(2027, 7, 1))
 
 
@@ -32,7 +32,7 @@ class TestProposing:
         assert poc_delivered().when(PROPOSAL) == [PilotProposed(city_id="brugge", **PROPOSAL.model_dump())]
 
     def test_refuses_a_pilot_before_the_poc_is_delivered(self) -> None:
-        spec = Spec().given(f"accelerator-{b.PARKLY}", b.started(), *b.delivered("kick-off"))
+        spec = Spec().given(f"participation-{b.PARKLY}", b.started(), *b.delivered("kick-off"))
         with pytest.raises(Rejected, match="startup_id: .* has no delivered proof of concept"):
             spec.when(PROPOSAL)
 

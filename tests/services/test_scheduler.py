@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.accelerator.commands import CompleteAccelerator, MarkMilestoneOverdue
-from services.accelerator.domain import PARTICIPATION
 from services.intake.commands import CloseCall, OpenCall
 from services.intake.domain import CHALLENGE
+from services.participation.commands import CompleteAccelerator, MarkMilestoneOverdue
+from services.participation.domain import PARTICIPATION
 from services.scheduler.domain import call_commands, deadline_commands
 from tests import builders as b
 

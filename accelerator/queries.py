@@ -7,14 +7,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from pydantic import BaseModel
-from sqlmodel import Session, col, select
 
-from accelerator.embedded.runtime import EmbeddedRuntime
-from accelerator.embedded.store import DeadLetter
 from accelerator.runtime import Runtime
 from events import parse
 from services.kernel import Rejected
-from services.projector import read_model
 from services.projector.views import Projection, StartupView
 
 
@@ -63,21 +59,8 @@ def rebuild(runtime: Runtime, repair: bool = False) -> RebuildReport:
     report.differences += _differences("startup", fresh.startups, stored)
     report.differences += _differences("challenge", fresh.challenges, stored_challenges)
     if repair and report.differences:
-        if not isinstance(runtime, EmbeddedRuntime):
-            raise Rejected(
-                "repair", "only the embedded read model is repaired here; on Kafka reset the projector"
-            )
-        _replace(runtime, fresh)
+        runtime.repair(fresh)
     return report
-
-
-def _replace(runtime: EmbeddedRuntime, fresh: Projection) -> None:
-    with Session(runtime.engine) as session:
-        session.exec(read_model.StartupRow.__table__.delete())  # type: ignore[attr-defined]
-        session.exec(read_model.ChallengeRow.__table__.delete())  # type: ignore[attr-defined]
-        read_model.save_startups(session, fresh.startups.values())
-        read_model.save_challenges(session, fresh.challenges.values())
-        session.commit()
 
 
 def _differences(kind: str, fresh: Mapping[str, object], stored: Mapping[str, object]) -> list[str]:
@@ -90,11 +73,6 @@ def _differences(kind: str, fresh: Mapping[str, object], stored: Mapping[str, ob
         elif fresh[key] != stored[key]:
             found.append(f"{kind} {key}: differs from the replayed log ({_fields(fresh[key], stored[key])})")
     return found
-
-
-def dead_letters(runtime: EmbeddedRuntime) -> list[DeadLetter]:
-    with Session(runtime.engine) as session:
-        return list(session.exec(select(DeadLetter).order_by(col(DeadLetter.id))))
 
 
 def _fields(fresh: object, stored: object) -> str:

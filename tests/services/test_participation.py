@@ -6,9 +6,17 @@ from datetime import date
 
 import pytest
 
-from events.milestones import DeliverableSubmitted, MilestoneOverdue, MilestonePlanned, MilestoneSentBack
+from events.milestones import (
+    DeliverableSubmitted,
+    MilestoneApproved,
+    MilestoneOverdue,
+    MilestonePlanned,
+    MilestoneSentBack,
+)
 from events.programme import AcceleratorCompleted, AcceleratorStarted, CohortStarted, HardwareLent
-from services.accelerator.commands import (
+from services.kernel import Rejected
+from services.participation.cohorts import starts_accelerators as react
+from services.participation.commands import (
     ApproveMilestone,
     CompleteAccelerator,
     LendHardware,
@@ -20,12 +28,10 @@ from services.accelerator.commands import (
     StartCohort,
     SubmitDeliverable,
 )
-from services.accelerator.domain import react
-from services.kernel import Rejected
 from tests import builders as b
 from tests.fakes import Spec
 
-PARTICIPATION = f"accelerator-{b.PARKLY}"
+PARTICIPATION = f"participation-{b.PARKLY}"
 
 
 def accepted() -> Spec:
@@ -61,7 +67,7 @@ class TestStartingACohort:
             ends_on=date(2027, 9, 1),
             startup_ids=(b.PARKLY, "st-other"),
         )
-        assert [c.startup_id for c in react(cohort)] == [b.PARKLY, "st-other"]  # type: ignore[attr-defined]
+        assert [c.aggregate_id() for c in react(cohort)] == [b.PARKLY, "st-other"]
 
     def test_starting_twice_changes_nothing(self) -> None:
         spec = accepted()
@@ -115,7 +121,8 @@ class TestMilestones:
             *spec.when(SubmitDeliverable(startup_id=b.PARKLY, key="kick-off", deliverable="v2")),
         )
         (approved,) = spec.when(ApproveMilestone(startup_id=b.PARKLY, key="kick-off"))
-        assert approved.tranche_percent == 30  # type: ignore[attr-defined]
+        assert isinstance(approved, MilestoneApproved)
+        assert approved.tranche_percent == 30
 
     def test_a_plan_never_releases_more_than_the_whole_grant(self) -> None:
         with pytest.raises(Rejected, match="tranche_percent: the plan would release 110 % of the grant"):

@@ -1,4 +1,4 @@
-"""The six-month accelerator: cohorts, each startup's milestone plan, experts, hardware.
+"""A startup's participation in the six-month accelerator: its milestone plan and expert sessions.
 
 Rules: only a startup in the accelerator plans, submits or gets milestones reviewed; a plan
 never releases more than 100 % of the grant; deadlines are judged against a given day, so the
@@ -26,31 +26,24 @@ from events.milestones import (
 from events.programme import (
     AcceleratorCompleted,
     AcceleratorStarted,
-    CohortStarted,
     ExpertSessionLogged,
-    HardwareLent,
-    HardwareReturned,
     ParticipationTerminated,
     PlannedMilestone,
 )
-from services.accelerator.commands import (
+from services.intake.domain import APPLICATION, Application
+from services.kernel import Command, Context, Decider, Rejected, unhandled
+from services.participation.commands import (
     ApproveMilestone,
     CompleteAccelerator,
-    LendHardware,
     LogExpertSession,
     MarkMilestoneOverdue,
     PlanMilestone,
-    ReturnHardware,
     SendBackMilestone,
     StartAccelerator,
-    StartCohort,
     SubmitDeliverable,
     TerminateParticipation,
 )
-from services.intake.domain import Application
-from services.kernel import Aggregate, Command, Rejected
 from services.rules import ProgrammeRules
-from services.selection.domain import Selection
 
 
 class MilestoneStatus(StrEnum):
@@ -124,35 +117,32 @@ def _set(state: Participation, key: str, **changes: object) -> Participation:
     return state.with_milestone(replace(state.milestones[key], **changes))  # type: ignore[arg-type]
 
 
-PARTICIPATION = Aggregate("accelerator", Participation(), evolve)
-
-
-@dataclass(frozen=True)
-class Cohort:
-    startup_ids: tuple[str, ...] = ()
-
-
-def evolve_cohort(state: Cohort, event: Event) -> Cohort:
-    return Cohort(event.startup_ids) if isinstance(event, CohortStarted) else state
-
-
-COHORT = Aggregate("cohort", Cohort(), evolve_cohort)
+def decide(state: Participation, command: Command, context: Context) -> list[Event]:
+    match command:
+        case StartAccelerator():
+            application = context.read(APPLICATION, command.startup_id)
+            return start(state, command, application, context.rules)
+        case PlanMilestone():
+            return plan(state, command)
+        case SubmitDeliverable():
+            return submit(state, command, context.today)
+        case ApproveMilestone():
+            return approve(state, command)
+        case SendBackMilestone():
+            return send_back(state, command)
+        case MarkMilestoneOverdue():
+            return mark_overdue(state, command, context.today)
+        case CompleteAccelerator():
+            return complete(state, command, context.today)
+        case TerminateParticipation():
+            return terminate(state, command)
+        case LogExpertSession():
+            return log_session(state, command)
+    unhandled(command)
 
 
 def programme_end(starts_on: date, rules: ProgrammeRules) -> date:
     return starts_on + relativedelta(months=rules.programme_months)
-
-
-def start_cohort(
-    state: Cohort, cmd: StartCohort, selections: Mapping[str, Selection], rules: ProgrammeRules
-) -> list[Event]:
-    if state.startup_ids:
-        raise Rejected("cohort_id", f"cohort {cmd.cohort_id} has already started")
-    for startup_id in cmd.startup_ids:
-        if not selections[startup_id].offer_accepted:
-            raise Rejected("startup_ids", f"{startup_id} has not accepted an offer")
-    ends_on = programme_end(cmd.starts_on, rules)
-    return [CohortStarted(ends_on=ends_on, **cmd.model_dump())]
 
 
 def start(
@@ -181,20 +171,20 @@ def start(
     ]
 
 
-def _active(state: Participation, startup_id: str) -> None:
+def active(state: Participation, startup_id: str) -> None:
     if state.status is not Status.ACTIVE:
         raise Rejected("startup_id", f"{startup_id} is not in the accelerator ({state.status})")
 
 
 def _milestone(state: Participation, startup_id: str, key: str) -> Milestone:
-    _active(state, startup_id)
+    active(state, startup_id)
     if key not in state.milestones:
         raise Rejected("key", f"no milestone {key!r} in the plan ({', '.join(state.milestones)})")
     return state.milestones[key]
 
 
 def plan(state: Participation, cmd: PlanMilestone) -> list[Event]:
-    _active(state, cmd.startup_id)
+    active(state, cmd.startup_id)
     if not state.starts_on <= cmd.due_on <= state.ends_on:
         raise Rejected("due_on", f"must fall within {state.starts_on} to {state.ends_on}")
     existing = state.milestones.get(cmd.key)
@@ -253,57 +243,32 @@ def complete(state: Participation, cmd: CompleteAccelerator, day: date) -> list[
 
 
 def terminate(state: Participation, cmd: TerminateParticipation) -> list[Event]:
-    _active(state, cmd.startup_id)
+    active(state, cmd.startup_id)
     return [ParticipationTerminated(city_id=state.city_id, **cmd.model_dump())]
 
 
 def log_session(state: Participation, cmd: LogExpertSession) -> list[Event]:
-    _active(state, cmd.startup_id)
+    active(state, cmd.startup_id)
     if not state.starts_on <= cmd.held_on <= state.ends_on:
         raise Rejected("held_on", f"must fall within {state.starts_on} to {state.ends_on}")
     session_id = f"{cmd.startup_id}/session/{state.sessions + 1}"
     return [ExpertSessionLogged(city_id=state.city_id, session_id=session_id, **cmd.model_dump())]
 
 
-@dataclass(frozen=True)
-class HardwareItem:
-    lent_to: str | None = None
-    lent_on: date | None = None
-
-
-def evolve_item(state: HardwareItem, event: Event) -> HardwareItem:
-    if isinstance(event, HardwareLent):
-        return HardwareItem(event.startup_id, event.lent_on)
-    if isinstance(event, HardwareReturned):
-        return HardwareItem()
-    return state
-
-
-HARDWARE = Aggregate("hardware", HardwareItem(), evolve_item)
-
-
-def lend(item: HardwareItem, cmd: LendHardware, borrower: Participation, day: date) -> list[Event]:
-    if item.lent_to is not None:
-        raise Rejected("item_id", f"{cmd.item_id} is on loan to {item.lent_to} since {item.lent_on}")
-    _active(borrower, cmd.startup_id)
-    return [HardwareLent(city_id=borrower.city_id, lent_on=day, **cmd.model_dump())]
-
-
-def give_back(item: HardwareItem, cmd: ReturnHardware, borrower: Participation, day: date) -> list[Event]:
-    if item.lent_to is None:
-        raise Rejected("item_id", f"{cmd.item_id} is not on loan")
-    return [
-        HardwareReturned(
-            startup_id=item.lent_to, city_id=borrower.city_id, item_id=cmd.item_id, returned_on=day
-        )
-    ]
-
-
-def react(event: Event) -> list[Command]:
-    """Policy: a started cohort starts the accelerator for each of its startups."""
-    if isinstance(event, CohortStarted):
-        return [
-            StartAccelerator(startup_id=s, cohort_id=event.cohort_id, starts_on=event.starts_on)
-            for s in event.startup_ids
-        ]
-    return []
+PARTICIPATION = Decider(
+    "participation",
+    Participation(),
+    evolve,
+    decide,
+    (
+        StartAccelerator,
+        PlanMilestone,
+        SubmitDeliverable,
+        ApproveMilestone,
+        SendBackMilestone,
+        MarkMilestoneOverdue,
+        CompleteAccelerator,
+        TerminateParticipation,
+        LogExpertSession,
+    ),
+)

@@ -1,0 +1,138 @@
+"""The store file: opened only if it is ours, migrated to this version's tables, read-only
+when only read. Every problem with it is a `StoreError` naming the file and what is wrong."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
+from sqlmodel import SQLModel
+
+APPLICATION_ID = 0x41434354  # "ACCT": marks a SQLite file as an accelerator store
+SCHEMA_VERSION = 2
+"""SQLite `user_version` of this version's tables (1: before causation and participation)."""
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class StoreError(Exception):
+    """The store cannot be used: not ours, corrupt, missing, read-only. One line, field `store`."""
+
+    @classmethod
+    def from_sqlite(cls, engine: Engine, error: OperationalError) -> StoreError:
+        path = engine.url.database
+        if "readonly" in str(error):
+            return cls(f"store: {path} is read-only: nothing was recorded")
+        return cls(f"store: {path}: {error.orig}")
+
+
+NotAStore = StoreError  # the name the first version used
+
+
+def check_file(path: Path) -> None:
+    if str(path) in ("", "."):
+        raise StoreError("store: must name a file (got an empty path)")
+    if path.is_dir():
+        raise StoreError(f"store: {path} is a directory, not a store file")
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as file:
+        if file.read(16) != SQLITE_HEADER:
+            raise StoreError(f"store: {path} is not an accelerator store (not a SQLite database)")
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+            app_id = connection.execute("PRAGMA application_id").fetchone()[0]
+            check = connection.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"store: {path} is corrupt ({error})") from error
+    if app_id != APPLICATION_ID:
+        raise StoreError(f"store: {path} is a SQLite database of another program, not a store")
+    if check != "ok":
+        raise StoreError(f"store: {path} is corrupt ({check})")
+
+
+def open_engine(path: Path, read_only: bool = False) -> Engine:
+    """Open (or, to write, create) a store file, refusing files that are not ours.
+
+    Read-only: the file must exist, and nothing is written to it — not even the marks."""
+    check_file(path)
+    if read_only:
+        return _open_for_reading(path)
+    if path.exists() and not os.access(path, os.W_OK):
+        raise StoreError(f"store: {path} is read-only: nothing can be recorded there")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = _engine(f"sqlite:///{path}")
+    _prepare(engine)
+    return engine
+
+
+def _open_for_reading(path: Path) -> Engine:
+    if not path.exists():
+        raise StoreError(
+            f"store: {path} does not exist: nothing was ever recorded there "
+            "(check --store or ACCELERATOR_STORE)"
+        )
+    if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        engine = _engine(f"sqlite:///{path}")
+        _prepare(engine)  # an empty file becomes a store, an older one is brought up to date
+        return engine
+    engine = _engine(f"sqlite:///file:{path}?mode=ro&uri=true", wal=False)
+    with engine.connect() as connection:
+        version = connection.exec_driver_sql("PRAGMA user_version").scalar()
+    if version != SCHEMA_VERSION:
+        raise StoreError(f"store: {path} is read-only and from an older version; open it once writable")
+    return engine
+
+
+def _engine(url: str, wal: bool = True) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(connection: Any, _record: Any) -> None:
+        connection.isolation_level = None  # transactions begin below, not in the driver
+        if wal:
+            connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("PRAGMA foreign_keys=ON")
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        # A writer takes the write lock before it reads what it will decide on: two processes
+        # then wait for each other instead of both deciding on the same snapshot.
+        immediate = connection.get_execution_options().get("immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, whose transactions take the write lock as they begin."""
+    return engine.execution_options(immediate=True)
+
+
+def _prepare(engine: Engine) -> None:
+    """Create this version's tables, migrate an older store, and mark the file as ours."""
+    import accelerator.embedded.tables  # noqa: F401 - registers the runtime's tables
+    import services.projector.read_model  # noqa: F401 - registers the read model's tables
+    from accelerator.embedded.migrations import migrate
+
+    try:
+        with engine.begin() as connection:
+            version = connection.exec_driver_sql("PRAGMA user_version").scalar() or 0
+            if version < SCHEMA_VERSION and _has_log(connection):
+                migrate(connection, version)
+        SQLModel.metadata.create_all(engine)
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+            connection.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
+    except OperationalError as error:
+        raise StoreError.from_sqlite(engine, error) from error
+
+
+def _has_log(connection: Any) -> bool:
+    return (
+        connection.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'event_log'").first() is not None
+    )

@@ -1,0 +1,42 @@
+"""Bring a store written by an older version up to this version's tables; the log itself is
+never rewritten except where its stream names changed (the events and their ids stay)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+OLD_POLICY_CONSUMER = "policies"
+POLICY_CONSUMERS = ("starts-accelerators", "instructs-payments")
+
+
+def migrate(connection: Any, version: int) -> None:
+    if version < 2:
+        _to_2(connection)
+
+
+def _to_2(connection: Any) -> None:
+    """Version 2: each event keeps its command id (`causation`); the accelerator service and
+    its streams are called participation; each policy tracks its own position."""
+    columns = {row[1] for row in connection.exec_driver_sql("PRAGMA table_info(event_log)")}
+    if "causation" not in columns:
+        connection.exec_driver_sql("ALTER TABLE event_log ADD COLUMN causation VARCHAR")
+        connection.exec_driver_sql("UPDATE event_log SET causation = json_extract(envelope, '$.causationid')")
+    for column in ("causation", "type"):  # create_all adds no index to a table that exists
+        connection.exec_driver_sql(
+            f"CREATE INDEX IF NOT EXISTS ix_event_log_{column} ON event_log ({column})"
+        )
+    old, new = "accelerator-", "participation-"
+    connection.exec_driver_sql(
+        "UPDATE event_log SET stream = ? || substr(stream, ?), "
+        "envelope = json_set(envelope, '$.stream', ? || substr(stream, ?)) WHERE stream LIKE ?",
+        (new, len(old) + 1, new, len(old) + 1, f"{old}%"),
+    )
+    tables = {row[0] for row in connection.exec_driver_sql("SELECT name FROM sqlite_master")}
+    if "tracking" in tables:
+        for consumer in POLICY_CONSUMERS:
+            connection.exec_driver_sql(
+                "INSERT OR IGNORE INTO tracking (consumer, position) "
+                "SELECT ?, position FROM tracking WHERE consumer = ?",
+                (consumer, OLD_POLICY_CONSUMER),
+            )
+        connection.exec_driver_sql("DELETE FROM tracking WHERE consumer = ?", (OLD_POLICY_CONSUMER,))
