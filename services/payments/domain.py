@@ -76,6 +76,7 @@ class Payment:
     iban: str
     status: PaymentStatus = PaymentStatus.REQUESTED
     attempts: int = 0
+    bank_reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,8 @@ def evolve(state: Grant, event: Event) -> Grant:
         case PaymentFailed():
             return _set(state, event.payment_id, status=PaymentStatus.FAILED)
         case PaymentDisbursed():
-            return _set(state, event.payment_id, status=PaymentStatus.DISBURSED)
+            changes = {"status": PaymentStatus.DISBURSED, "bank_reference": event.bank_reference}
+            return _set(state, event.payment_id, **changes)
     return state
 
 
@@ -251,8 +253,15 @@ def instruct(state: Grant, cmd: InstructPayment) -> list[Event]:
 
 def record_disbursement(state: Grant, cmd: RecordDisbursement) -> list[Event]:
     payment = _payment(state, cmd.payment_id, PaymentStatus.INSTRUCTED, PaymentStatus.DISBURSED)
-    if payment.status is PaymentStatus.DISBURSED:
+    if payment.status is PaymentStatus.DISBURSED and cmd.bank_reference in ("", payment.bank_reference):
         return []  # finance told us twice
+    if payment.status is PaymentStatus.DISBURSED:
+        # Another bank reference for a payment already paid: possibly a second transfer.
+        raise Rejected(
+            "bank_reference",
+            f"{cmd.payment_id} was already disbursed with bank reference "
+            f"{payment.bank_reference or '(none)'}, not {cmd.bank_reference}: check for a double transfer",
+        )
     return [
         _event(state, payment, PaymentDisbursed, attempt=payment.attempts, bank_reference=cmd.bank_reference)
     ]

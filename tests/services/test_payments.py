@@ -49,9 +49,8 @@ def request(key: str, amount: str | int) -> RequestPayment:
 
 
 def run(spec: Spec, command: Command) -> list[object]:
-    events = spec.when(command)
-    spec.given(GRANT_STREAM, *events)
-    return list(events)
+    """The command's events (the handler has stored them on the grant stream)."""
+    return list(spec.when(command))
 
 
 class TestRequestingATranche:
@@ -211,3 +210,31 @@ def test_whatever_the_sequence_and_redeliveries_the_total_never_passes_the_cap(
     disbursed = [e for e in spec.store.load(GRANT_STREAM) if isinstance(e, PaymentDisbursed)]
     assert sum((e.amount for e in disbursed), Decimal(0)) <= Decimal(10000)
     assert len({e.payment_id for e in disbursed}) == len(disbursed), "a payment was disbursed twice"
+
+
+class TestAnotherBankReferenceForAPaidPayment:
+    def paid(self, reference: str) -> Spec:
+        spec = delivered("kick-off")
+        payment = f"{b.PARKLY}/kick-off/1"
+        run(spec, request("kick-off", 3000))
+        for command in (
+            ApprovePayment(payment_id=payment),
+            InstructPayment(payment_id=payment),
+            RecordDisbursement(payment_id=payment, bank_reference=reference),
+        ):
+            run(spec, command)
+        return spec
+
+    def test_the_same_reference_again_is_finance_retrying_and_changes_nothing(self) -> None:
+        spec = self.paid("SEPA-2027-0042")
+        payment = f"{b.PARKLY}/kick-off/1"
+        assert spec.when(RecordDisbursement(payment_id=payment, bank_reference="SEPA-2027-0042")) == []
+
+    def test_a_different_reference_is_refused_as_a_possible_double_transfer(self) -> None:
+        spec = self.paid("SEPA-2027-0042")
+        payment = f"{b.PARKLY}/kick-off/1"
+        with pytest.raises(
+            Rejected, match="bank_reference: .* already disbursed with bank reference SEPA-2027-0042"
+        ):
+            spec.when(RecordDisbursement(payment_id=payment, bank_reference="SEPA-2027-0099"))
+        assert [type(e) for e in spec.store.load(GRANT_STREAM)].count(PaymentDisbursed) == 1
