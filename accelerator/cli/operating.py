@@ -39,15 +39,23 @@ def worker(
     run(name, of(ctx).settings.model_copy(update={"runtime": "kafka"}))
 
 
-def up(ctx: typer.Context) -> None:
+def up(
+    ctx: typer.Context,
+    only: Annotated[list[str] | None, typer.Option(help="only these workers (default: all of them)")] = None,
+) -> None:
     """Start every worker of the Kafka runtime as its own process and keep them running
     (one that ends is restarted, with backoff); Ctrl-C stops them all."""
     import logging
 
+    from accelerator.kafka.workers import WORKERS
     from accelerator.kafka.workers import up as start_all
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    raise typer.Exit(start_all(of(ctx).settings.model_copy(update={"runtime": "kafka"})))
+    unknown = sorted(set(only or ()) - set(WORKERS))
+    if unknown:
+        fail(f"only: must be among {', '.join(WORKERS)} (got {', '.join(unknown)})")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", force=True)
+    settings = of(ctx).settings.model_copy(update={"runtime": "kafka"})
+    raise typer.Exit(start_all(settings, tuple(only) if only else WORKERS))
 
 
 def status(ctx: typer.Context) -> None:

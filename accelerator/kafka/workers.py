@@ -64,7 +64,11 @@ def watched_topics(name: str, settings: Settings) -> list[str]:
 
 
 def run(name: str, settings: Settings) -> None:
-    logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {name} %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format=f"%(asctime)s {name} %(levelname)s %(message)s", force=True
+    )
+    for client in ("kafka", "aiokafka", "faust", "mode"):
+        logging.getLogger(client).setLevel(logging.WARNING)
     from accelerator.kafka.health import Watchdog
 
     topics = watched_topics(name, settings)
@@ -94,7 +98,8 @@ def run(name: str, settings: Settings) -> None:
         except Exception as error:  # the broker went away, a transaction was fenced: start over
             # Nothing is lost: what was not committed is consumed again; nothing is doubled:
             # commands carry ids, events versions.
-            log.warning("%s: %s; starting over in %.0f s", name, error, backoff, exc_info=True)
+            log.warning("%s: %s; starting over in %.0f s", name, error, backoff)
+            log.debug("%s: what failed", name, exc_info=True)
             time.sleep(backoff)
             backoff = min(backoff * 2, 30)
         finally:
@@ -152,8 +157,9 @@ class Child:
     restart_at: float | None = None
 
 
-STABLE_SECONDS = 60
-"""A worker that ran this long before it ended is restarted after 1 s again (backoff reset)."""
+STABLE_SECONDS = 10
+"""A worker that ran this long before it ended is restarted after 1 s again (backoff reset);
+one that keeps ending sooner (a crash loop) waits 1, 2, 4 ... 30 s."""
 
 
 def up(settings: Settings, names: tuple[str, ...] = WORKERS) -> int:

@@ -100,14 +100,31 @@ def test_a_worker_killed_mid_stream_loses_nothing_and_doubles_nothing(
     startups = accelerate(runtime, clock, companies=4, challenge="brugge-kill-2027")
 
     def kill_payments() -> None:  # in the middle: some done, one in a transaction, most waiting
-        cluster.kill("payments")
-        cluster.start("payments")
+        cluster.kill("payments")  # its supervisor starts a new one
 
     burst(cluster, runtime, [c for s in startups for c in requests(s)], kill_payments)
     burst(cluster, runtime, [c for s in startups for c in disbursements(s)], kill_payments)
     assert_money_is_right(cluster, startups)
     views = {v.startup_id: v for v in runtime.startups()}
     assert all(views[s].paid == Decimal(10000) for s in startups)
+
+
+def test_the_projector_killed_with_the_payments_worker_mid_burst_heals_and_projects_everything_once(
+    cluster: Cluster, clock: VirtualClock
+) -> None:
+    runtime = cluster.runtime(clock)
+    startups = accelerate(runtime, clock, companies=4, challenge="brugge-projector-2027")
+
+    def kill_both() -> None:  # the projector between its table, PostgreSQL and its offsets
+        cluster.kill("payments")
+        cluster.kill("projector")
+
+    burst(cluster, runtime, [c for s in startups for c in requests(s)], kill_both)
+    burst(cluster, runtime, [c for s in startups for c in disbursements(s)], kill_both)
+    assert_money_is_right(cluster, startups)
+    views = {v.startup_id: v for v in runtime.startups()}
+    assert all(views[s].paid == Decimal(10000) for s in startups)
+    assert cluster.restarts("projector") >= 2 and cluster.restarts("payments") >= 2
 
 
 def test_a_second_payments_worker_shares_the_partitions_and_the_rules(
@@ -118,7 +135,10 @@ def test_a_second_payments_worker_shares_the_partitions_and_the_rules(
     cluster.start("payments", instance="2")  # joins the group: a rebalance while commands flow
     burst(cluster, runtime, [c for s in startups for c in requests(s)], lambda: None)
     burst(
-        cluster, runtime, [c for s in startups for c in disbursements(s)], lambda: cluster.kill("payments-2")
+        cluster,
+        runtime,
+        [c for s in startups for c in disbursements(s)],
+        lambda: cluster.remove("payments-2"),
     )
     assert_money_is_right(cluster, startups)
 

@@ -1,0 +1,118 @@
+"""A namespace of its own on a real broker — topics under a fresh prefix, a fresh PostgreSQL
+database — with every worker as a real process under a supervisor (`accelerator up --only`),
+as in production: a worker that is SIGKILLed, or ends itself because it is stuck, comes back.
+
+Used by the Kafka tests, the chaos run (`accelerator chaos`) and the benchmarks.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import IO, Self
+
+from accelerator.kafka.admin import create_database, create_topics
+from accelerator.kafka.client import KafkaRuntime
+from accelerator.kafka.topics import Names
+from accelerator.kafka.workers import WORKERS, environment
+from accelerator.settings import Settings
+from services.kernel import Clock
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+class Cluster:
+    def __init__(self, logs: Path, base: Settings | None = None, **overrides: object) -> None:
+        base = base or Settings()
+        tag = uuid.uuid4().hex[:8]
+        self.settings = base.model_copy(
+            update={
+                "runtime": "kafka",
+                "topic_prefix": f"t{tag}.",
+                "database_url": create_database(base, f"accelerator_{tag}"),
+                "partitions": 3,
+                "session_timeout_ms": 6000,
+                "reply_timeout_seconds": 90,
+                "liveness_seconds": 30,
+                **overrides,
+            }
+        )
+        create_topics(self.settings)
+        self.names = Names(self.settings.topic_prefix)
+        self.logs = logs
+        self.supervisors: dict[str, subprocess.Popen[bytes]] = {}
+        self.workers: dict[str, str] = {}  # label -> worker name
+        self.runtimes: list[KafkaRuntime] = []
+        self._outputs: list[IO[bytes]] = []
+
+    def start(self, *names: str, instance: str = "1") -> Self:
+        """Start workers, each under its own supervisor; a second `instance` of a service
+        joins its consumer group (scale-out)."""
+        for name in names or WORKERS:
+            label = name if instance == "1" else f"{name}-{instance}"
+            self.workers[label] = name
+            output = (self.logs / f"{label}.log").open("ab")
+            self._outputs.append(output)
+            self.supervisors[label] = subprocess.Popen(
+                [sys.executable, "-m", "accelerator.cli", "up", "--only", name],
+                env={
+                    **environment(self.settings),
+                    "ACCELERATOR_SCHEDULER_INTERVAL_SECONDS": "3600",
+                    "ACCELERATOR_INSTANCE": instance,
+                },
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
+            )
+        return self
+
+    def worker_pid(self, label: str, timeout: float = 30) -> int:
+        """The running worker process of this supervisor (waiting while it is restarted)."""
+        supervisor = self.supervisors[label].pid
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            children = Path(f"/proc/{supervisor}/task/{supervisor}/children").read_text().split()
+            if children:
+                return int(children[0])
+            time.sleep(0.05)
+        raise TimeoutError(f"{label}: no worker process under its supervisor")
+
+    def kill(self, label: str) -> None:
+        """SIGKILL the worker: no clean-up, no last commit. Its supervisor starts a new one."""
+        os.kill(self.worker_pid(label), signal.SIGKILL)
+
+    def remove(self, label: str) -> None:
+        """SIGKILL a worker and its supervisor: it leaves for good, mid-transaction."""
+        worker = self.worker_pid(label)
+        supervisor = self.supervisors.pop(label)
+        supervisor.send_signal(signal.SIGKILL)
+        supervisor.wait(10)
+        os.kill(worker, signal.SIGKILL)
+
+    def restarts(self, label: str) -> int:
+        """How many times the supervisor restarted this worker (from its log)."""
+        text = (self.logs / f"{label}.log").read_text(errors="replace")
+        return text.count(f"up: worker {self.workers[label]} restarted")
+
+    def runtime(self, clock: Clock) -> KafkaRuntime:
+        runtime = KafkaRuntime(self.settings, clock)
+        self.runtimes.append(runtime)
+        return runtime
+
+    def stop(self) -> None:
+        for runtime in self.runtimes:
+            runtime.close()
+        for supervisor in self.supervisors.values():
+            supervisor.terminate()
+        for supervisor in self.supervisors.values():
+            try:
+                supervisor.wait(40)
+            except subprocess.TimeoutExpired:
+                supervisor.kill()
+        for output in self._outputs:
+            output.close()
