@@ -72,6 +72,7 @@ app.add_typer(operating.topics, name="topics")
 app.command("worker")(operating.worker)
 app.command("up")(operating.up)
 app.command("status")(operating.status)
+app.command("chaos")(operating.chaos)
 
 
 def quiet_clients() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -98,3 +99,34 @@ def status(ctx: typer.Context) -> None:
     console.print(grid)
     if down:
         fail(f"workers: {', '.join(down)} not running (start them: accelerator --runtime kafka up)")
+
+
+def chaos(
+    ctx: typer.Context,
+    minutes: Annotated[float, typer.Option(help="how long the chaos lasts")] = 3,
+    logs: Annotated[
+        Path | None, typer.Option(help="where the workers' logs go (default: a temp dir)")
+    ] = None,
+    broker_restarts: Annotated[int, typer.Option(help="times the broker is stopped and started")] = 2,
+) -> None:
+    """Drive a programme through the Kafka runtime while workers are SIGKILLed and the broker
+    restarted (deploy/kafka.sh); then check nothing was lost or doubled. Needs the servers."""
+    import tempfile
+
+    from accelerator.chaos.run import run
+
+    folder = logs or Path(tempfile.mkdtemp(prefix="accelerator-chaos-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    say(f"chaos for {minutes:g} min; worker logs in {folder}")
+    verdict = guarded(
+        lambda: run(minutes, folder, say=lambda line: say(line), broker_restarts=broker_restarts)
+    )
+    grid = table("what", "count", title="Chaos run")
+    for what, count in verdict.counts.items():
+        row(grid, what, count)
+    console.print(grid)
+    for failure in verdict.failures:
+        say(("✘ ", "red"), failure)
+    if not verdict.ok:
+        fail(f"chaos: {len(verdict.failures)} invariants broken")
+    say(("✔ nothing lost, nothing doubled, every grant within EUR 10,000, read model = replay", "green"))

@@ -8,6 +8,8 @@ makes no progress; `up` restarts any worker that ends, with backoff, and says so
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
 import os
 import signal
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from accelerator.kafka.consumer import ConsumerWorker
     from accelerator.kafka.service import ServiceWorker
 
+PR_SET_PDEATHSIG = 1
 WORKERS: tuple[str, ...] = (*SERVICES, *(c.name for c in CONSUMERS), "scheduler")
 log = logging.getLogger("accelerator.workers")
 
@@ -141,8 +144,16 @@ def _json(value: object) -> str:
 
 def spawn(name: str, settings: Settings) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "accelerator.cli", "worker", name], env=environment(settings)
+        [sys.executable, "-m", "accelerator.cli", "worker", name],
+        env=environment(settings),
+        preexec_fn=_die_with_parent,
     )
+
+
+def _die_with_parent() -> None:
+    """A worker gets SIGTERM when its supervisor dies, even by SIGKILL: no orphans (Linux)."""
+    with contextlib.suppress(OSError):  # not Linux: a supervisor killed outright leaves them running
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 @dataclass
