@@ -39,6 +39,6 @@ def require_servers() -> None:
 
 
 class Cluster(cluster.Cluster):
-    def __init__(self, logs: Path) -> None:
+    def __init__(self, logs: Path, provision: bool = True, **overrides: object) -> None:
         require_servers()
-        super().__init__(logs)
+        super().__init__(logs, None, provision, **overrides)

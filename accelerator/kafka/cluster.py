@@ -27,7 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 class Cluster:
-    def __init__(self, logs: Path, base: Settings | None = None, **overrides: object) -> None:
+    def __init__(
+        self, logs: Path, base: Settings | None = None, provision: bool = True, **overrides: object
+    ) -> None:
         base = base or Settings()
         tag = uuid.uuid4().hex[:8]
         self.settings = base.model_copy(
@@ -42,7 +44,8 @@ class Cluster:
                 **overrides,
             }
         )
-        create_topics(self.settings)
+        if provision:
+            create_topics(self.settings)
         self.names = Names(self.settings.topic_prefix)
         self.logs = logs
         self.supervisors: dict[str, subprocess.Popen[bytes]] = {}

@@ -9,6 +9,7 @@ process exits, and its supervisor (`accelerator up`, systemd, Kubernetes) starts
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import os
 import threading
@@ -108,18 +109,37 @@ def committed_offsets(
         own.close()
 
 
+@dataclass
+class Progress:
+    """The watchdog's judgement: stuck when there was work and no progress for `limit` s.
+
+    `see` is given what the group committed and how many records wait, every few seconds;
+    `blind` when nothing could be seen (the broker away): that is no proof of being stuck."""
+
+    limit: float
+    since: float = 0.0
+    last: dict[TopicPartition, int] | None = None
+
+    def see(self, committed: dict[TopicPartition, int], waiting: int, now: float) -> bool:
+        if committed != self.last or waiting == 0:
+            self.last, self.since = committed, now
+            return False
+        return now - self.since > self.limit
+
+    def blind(self, now: float) -> None:
+        self.since = now
+
+
 class Watchdog(threading.Thread):
     """Exit this process when its group has had lag and no progress for `limit` seconds."""
 
     def __init__(self, settings: Settings, group: str, topics: list[str], every: float = 5) -> None:
         super().__init__(name=f"watchdog-{group}", daemon=True)
         self.settings, self.group, self.topics, self.every = settings, group, topics, every
-        self.limit = settings.liveness_seconds
+        self.progress = Progress(settings.liveness_seconds, time.monotonic())
 
     def run(self) -> None:
         health: Health | None = None
-        last: dict[TopicPartition, int] | None = None
-        progress = time.monotonic()
         while True:
             time.sleep(self.every)
             try:
@@ -128,16 +148,20 @@ class Watchdog(threading.Thread):
                 committed = health.committed(self.group)
             except Exception as error:  # the broker is away: nothing can be judged
                 log.info("watchdog %s: cannot look (%s)", self.group, error)
-                progress, health = time.monotonic(), None
+                self.progress.blind(time.monotonic())
+                health = None
                 continue
-            if committed != last or state.total_lag == 0:
-                last, progress = committed, time.monotonic()
-            elif time.monotonic() - progress > self.limit:
-                log.error(
-                    "%s: %s messages behind and no progress for %.0f s: exiting so that it is restarted",
-                    self.group,
-                    state.total_lag,
-                    time.monotonic() - progress,
-                )
-                logging.shutdown()
-                os._exit(STUCK_EXIT_CODE)
+            if self.progress.see(committed, state.total_lag, time.monotonic()):
+                self._exit(state)
+
+    def _exit(self, state: GroupHealth) -> None:
+        log.error(
+            "%s: %s messages behind and no progress for %.0f s: exiting so that it is restarted "
+            "(where every thread was, below)",
+            self.group,
+            state.total_lag,
+            time.monotonic() - self.progress.since,
+        )
+        logging.shutdown()
+        faulthandler.dump_traceback(all_threads=True)  # for whoever finds out why
+        os._exit(STUCK_EXIT_CODE)

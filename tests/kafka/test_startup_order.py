@@ -1,0 +1,123 @@
+"""Started in any order: before the broker answers, before the topics exist, while PostgreSQL
+is down, or with the broker going away mid-command — a visible wait, then it works or one
+clear line, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from accelerator.kafka.admin import create_topics
+from accelerator.kafka.workers import environment
+from services.intake.commands import PublishChallenge
+from services.kernel import VirtualClock
+from tests import builders as b
+from tests.cluster import ROOT, Cluster
+from tests.fakes import at
+
+NOWHERE = "127.0.0.1:1"
+
+
+def cli(*args: str, env: dict[str, str]) -> tuple[int, str]:
+    """The real command, in its own process: what an operator sees on the terminal."""
+    done = subprocess.run(
+        [sys.executable, "-m", "accelerator.cli", "--runtime", "kafka", *args],
+        env={**os.environ, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
+def test_postgresql_down_is_one_line_after_a_visible_wait() -> None:
+    env = {
+        "ACCELERATOR_DATABASE_URL": f"postgresql+psycopg2://accelerator:secret@{NOWHERE}/accelerator",
+        "ACCELERATOR_KAFKA_WAIT_SECONDS": "2",
+    }
+    code, output = cli("startups", env=env)
+    lines = output.strip().splitlines()
+    assert code == 1
+    assert "Traceback" not in output
+    assert any("postgresql: waiting for" in line for line in lines), output
+    assert lines[-1].startswith(
+        f"error: postgresql: no answer at postgresql+psycopg2://accelerator:***@{NOWHERE}"
+    )
+    assert "secret" not in output
+
+
+@pytest.mark.kafka
+def test_no_broker_is_one_line_after_a_visible_wait(tmp_path: Path) -> None:
+    cluster = Cluster(tmp_path)
+    env = {
+        "ACCELERATOR_DATABASE_URL": cluster.settings.database_url,
+        "ACCELERATOR_KAFKA_BOOTSTRAP_SERVERS": NOWHERE,
+        "ACCELERATOR_KAFKA_WAIT_SECONDS": "4",
+    }
+    code, output = cli("challenge", "open", b.CHALLENGE, env=env)
+    assert code == 1
+    assert "Traceback" not in output
+    assert output.strip().splitlines()[-1] == (
+        f"error: kafka: no broker answers at {NOWHERE} (start one: bash deploy/kafka.sh start)"
+    )
+
+
+@pytest.mark.kafka
+def test_a_command_before_the_topics_exist_names_the_topic_and_the_remedy(tmp_path: Path) -> None:
+    cluster = Cluster(tmp_path, provision=False)
+    env = {
+        "ACCELERATOR_TOPIC_PREFIX": cluster.settings.topic_prefix,
+        "ACCELERATOR_DATABASE_URL": cluster.settings.database_url,
+        "ACCELERATOR_KAFKA_WAIT_SECONDS": "3",
+    }
+    code, output = cli("challenge", "open", b.CHALLENGE, env=env)
+    assert code == 1
+    assert "Traceback" not in output
+    topic = f"{cluster.settings.topic_prefix}accelerator.replies"
+    assert output.strip().splitlines()[-1] == (
+        f"error: kafka: topic {topic} does not exist; run accelerator topics create"
+    )
+
+
+@pytest.mark.kafka
+def test_workers_started_before_their_topics_wait_and_then_work(tmp_path: Path) -> None:
+    cluster = Cluster(tmp_path, provision=False).start()
+    try:
+        time.sleep(8)  # the workers are up and waiting (or restarted by their supervisors)
+        create_topics(cluster.settings)
+        runtime = cluster.runtime(VirtualClock(at(date(2027, 1, 4))))
+        runtime.handle(PublishChallenge(**b.published().model_dump()))
+        assert [c.challenge_id for c in runtime.challenges()] == [b.CHALLENGE]
+        logs = " ".join(path.read_text(errors="replace") for path in tmp_path.glob("*.log"))
+        assert "kafka: waiting for topic" in logs
+    finally:
+        cluster.stop()
+
+
+@pytest.mark.kafka
+def test_the_broker_going_away_while_a_command_waits_ends_in_one_line(tmp_path: Path) -> None:
+    cluster = Cluster(tmp_path, reply_timeout_seconds=20)  # no workers: nobody will answer
+    command = subprocess.Popen(
+        [sys.executable, "-m", "accelerator.cli", "challenge", "open", b.CHALLENGE],
+        env=environment(cluster.settings),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(3)
+        subprocess.run(["bash", "deploy/kafka.sh", "stop"], cwd=ROOT, check=True, timeout=120)
+    finally:
+        subprocess.run(["bash", "deploy/kafka.sh", "start"], cwd=ROOT, check=True, timeout=180)
+    out, err = command.communicate(timeout=120)
+    assert command.returncode == 1
+    assert "Traceback" not in out + err
+    assert err.strip().splitlines()[-1].startswith("error: kafka: no reply to 1 command(s) within 20 s")
