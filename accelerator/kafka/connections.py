@@ -106,8 +106,7 @@ def partitions(client: KafkaConsumer, topics: list[str], seconds: float) -> list
         found = []
         for topic in topics:
             numbers = client.partitions_for_topic(topic)
-            if not numbers:
-                client.cluster.request_update()
+            if not numbers:  # asking again fetches fresh metadata
                 raise _Missing(topic)
             found += [TopicPartition(topic, p) for p in sorted(numbers)]
         return found

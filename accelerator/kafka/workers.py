@@ -83,6 +83,7 @@ def run(name: str, settings: Settings) -> None:
 
         from accelerator.kafka.projector import create_app
 
+        _wait_for(topics, settings)  # Faust would create missing topics its own way
         Worker(create_app(settings, name), loglevel="warning", quiet=True).execute_from_commandline()
         return
     stop = Stop()
@@ -108,6 +109,16 @@ def run(name: str, settings: Settings) -> None:
         finally:
             if worker is not None:
                 _close_quietly(worker)
+
+
+def _wait_for(topics: list[str], settings: Settings) -> None:
+    from accelerator.kafka import connections
+
+    reader = connections.consumer(settings)
+    try:
+        connections.partitions(reader, topics, settings.kafka_wait_seconds)
+    finally:
+        reader.close()
 
 
 def _close_quietly(worker: ConsumerWorker | ServiceWorker) -> None:

@@ -89,14 +89,19 @@ def test_a_command_before_the_topics_exist_names_the_topic_and_the_remedy(tmp_pa
 @pytest.mark.kafka
 def test_workers_started_before_their_topics_wait_and_then_work(tmp_path: Path) -> None:
     cluster = Cluster(tmp_path, provision=False).start()
+
+    def waiting(name: str) -> bool:
+        return "kafka: waiting for topic" in (tmp_path / f"{name}.log").read_text(errors="replace")
+
     try:
-        time.sleep(8)  # the workers are up and waiting (or restarted by their supervisors)
+        deadline = time.monotonic() + 120
+        while not all(waiting(n) for n in ("intake", "projector")) and time.monotonic() < deadline:
+            time.sleep(1)
+        assert waiting("intake") and waiting("projector"), "the workers did not say what they wait for"
         create_topics(cluster.settings)
         runtime = cluster.runtime(VirtualClock(at(date(2027, 1, 4))))
         runtime.handle(PublishChallenge(**b.published().model_dump()))
         assert [c.challenge_id for c in runtime.challenges()] == [b.CHALLENGE]
-        logs = " ".join(path.read_text(errors="replace") for path in tmp_path.glob("*.log"))
-        assert "kafka: waiting for topic" in logs
     finally:
         cluster.stop()
 
