@@ -12,11 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
-from events import CATALOGUE, CloudEvent, envelope, parse
+from events import CATALOGUE, EVENT_TYPES, CloudEvent, envelope, parse
 from events.base import Event
 from events.registry import UPCASTERS, UnknownEventType
 from events.schemas import ROOT, event_schema, stale
+from services.cities.domain import redact
 from tests import builders as b
+from tests.conftest import DemoRun
 
 FORMATS = jsonschema.Draft202012Validator.FORMAT_CHECKER
 
@@ -119,3 +121,21 @@ def test_old_versions_are_upcast_before_they_are_read(monkeypatch: pytest.Monkey
 @given(st.sampled_from(CATALOGUE))
 def test_every_event_names_its_family(cls: type[Event]) -> None:
     assert cls.family in {"programme", "applications", "selection", "milestones", "payments", "pilots"}
+
+
+def test_every_envelope_names_the_schema_its_data_conforms_to(embedded_demo: DemoRun) -> None:
+    """`dataschema` is the `$id` of a checked-in schema, and a city's copy names the redacted one."""
+    by_id = {
+        schema["$id"]: schema
+        for folder in ("events", "city")
+        for schema in (json.loads(path.read_text()) for path in (ROOT / folder).glob("*.json"))
+    }
+    log = embedded_demo.runtime.history()
+    assert len({ce.type for ce in log}) >= 25
+    for ce in log:
+        assert ce.dataschema in by_id, ce.type
+        jsonschema.validate(ce.data, by_id[ce.dataschema], format_checker=FORMATS)
+        city = redact(ce)
+        private = EVENT_TYPES[ce.type].private
+        assert ("/city/" in (city.dataschema or "")) == bool(private)
+        jsonschema.validate(city.data, by_id[city.dataschema or ""], format_checker=FORMATS)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -46,6 +48,24 @@ def test_up_runs_every_worker_and_ctrl_c_stops_them_all(tmp_path: Path) -> None:
         runtime = cluster.runtime(VirtualClock(at(date(2027, 1, 4))))
         runtime.handle(PublishChallenge(**b.published().model_dump()))  # intake answers
         assert [c.challenge_id for c in runtime.challenges()] == [b.CHALLENGE]  # the projector too
+        workers = processes_with(cluster.settings.topic_prefix)
+        assert len(workers) == 1 + len(WORKERS)
+        status = subprocess.run(
+            [sys.executable, "-m", "accelerator.cli", "status"],
+            env=environment(cluster.settings),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert status.returncode == 0, status.stderr
+        assert all(f"│ {name} " in status.stdout for name in WORKERS), status.stdout
+        victim = next(pid for pid in workers if pid != up.pid)
+        os.kill(victim, signal.SIGKILL)  # the supervisor says so and starts it again
+        deadline = time.monotonic() + 60
+        while "restarted" not in (tmp_path / "up.log").read_text() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert "restarted" in (tmp_path / "up.log").read_text()
         assert len(processes_with(cluster.settings.topic_prefix)) == 1 + len(WORKERS)
         up.send_signal(signal.SIGINT)
         assert up.wait(60) == 0
