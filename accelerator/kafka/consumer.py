@@ -28,6 +28,8 @@ from services.consumers import Consumer, Feed, Policy, reactions
 from services.routing import service_of
 
 log = logging.getLogger(__name__)
+CLOSE_MS = 3000
+"""A worker that failed closes quickly: a broker that is away gets no longer than this."""
 
 Message = tuple[str, bytes, bytes]  # topic, key, value
 
@@ -106,5 +108,5 @@ class ConsumerWorker:
         self.known.add(topic)
 
     def close(self) -> None:
-        self.consumer.close()
-        self.producer.close(timeout=5)
+        self.consumer.close(autocommit=False, timeout_ms=CLOSE_MS)
+        self.producer.close(timeout=CLOSE_MS / 1000)

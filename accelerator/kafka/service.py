@@ -32,6 +32,8 @@ from services.scheduler.commands import CheckDeadlines
 from services.scheduler.domain import due_commands
 
 log = logging.getLogger(__name__)
+CLOSE_MS = 3000
+"""A worker that failed closes quickly: a broker that is away gets no longer than this."""
 
 Message = tuple[str, str, str, int | None]  # topic, key, JSON value, partition
 ATTEMPTS = 3
@@ -174,6 +176,6 @@ class ServiceWorker:
         return (self.names.dlq, letter.key or "", letter.model_dump_json(), None)
 
     def close(self) -> None:
-        self.commands.close()
-        self.log_reader.close()
-        self.producer.close(timeout=5)
+        self.commands.close(autocommit=False, timeout_ms=CLOSE_MS)
+        self.log_reader.close(autocommit=False, timeout_ms=CLOSE_MS)
+        self.producer.close(timeout=CLOSE_MS / 1000)

@@ -105,7 +105,7 @@ def run(name: str, settings: Settings) -> None:
             log.warning("%s: %s; starting over in %.0f s", name, error, backoff)
             log.debug("%s: what failed", name, exc_info=True)
             time.sleep(backoff)
-            backoff = min(backoff * 2, 30)
+            backoff = min(backoff * 2, 10)  # the clients wait for the broker themselves too
         finally:
             if worker is not None:
                 _close_quietly(worker)
