@@ -46,4 +46,6 @@ class Settings(BaseSettings):
     liveness_seconds: float = 60
     """A worker with lag that made no progress for this long exits, so its supervisor restarts it."""
     session_timeout_ms: int = 10000
+    fetch_max_wait_ms: int = 100
+    """How long the broker holds a fetch open for data to arrive (latency of every hop)."""
     transaction_timeout_ms: int = 10000

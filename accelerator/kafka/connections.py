@@ -66,7 +66,7 @@ def consumer(settings: Settings, group: str | None = None, **overrides: Any) -> 
         session_timeout_ms=settings.session_timeout_ms,
         heartbeat_interval_ms=max(settings.session_timeout_ms // 5, 500),
         max_poll_records=100,
-        fetch_max_wait_ms=100,
+        fetch_max_wait_ms=settings.fetch_max_wait_ms,
     )
     return patiently(
         f"kafka: waiting for a broker at {settings.kafka_bootstrap_servers}",
