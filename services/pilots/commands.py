@@ -8,6 +8,8 @@ from pydantic import Field
 
 from events.base import Plain, Slug, Text
 from events.pilots import ContractValue, ProcurementProcedure
+
+__all__ = ["ProcurementProcedure"]
 from services.kernel import StartupCommand
 
 

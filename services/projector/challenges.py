@@ -92,9 +92,22 @@ def apply_to_challenge(event: Event, view: ChallengeView | None, time: datetime)
         return ChallengeView(**event.model_dump(mode="json"), published_at=time, updated_at=time)
     if view is None:
         return None
+    if isinstance(event, pr.ChallengeAmended):
+        view = amended(view, event, time)
     _apply(event, view, time)
     view.updated_at = time
     return view
+
+
+def amended(view: ChallengeView, event: pr.ChallengeAmended, time: datetime) -> ChallengeView:
+    """The view with the parts the amendment changed (validated as any view), and its note."""
+    data = event.model_dump(mode="json")
+    changed = {k: v for k, v in data.items() if k in FRAMING and v is not None}
+    amendment = AmendmentView(at=time, note=event.note, changed=sorted(changed))
+    current = view.model_dump(mode="json")
+    return ChallengeView.model_validate(
+        {**current, **changed, "amendments": [*current["amendments"], amendment]}
+    )
 
 
 def _apply(event: Event, view: ChallengeView, time: datetime) -> None:
@@ -103,12 +116,6 @@ def _apply(event: Event, view: ChallengeView, time: datetime) -> None:
             view.status = "open"
         case pr.CallClosed():
             view.status = "closed"
-        case pr.ChallengeAmended():
-            data = event.model_dump(mode="json")
-            changed = {k: v for k, v in data.items() if k in FRAMING and v is not None}
-            for key, value in changed.items():
-                setattr(view, key, value)
-            view.amendments.append(AmendmentView(at=time, note=event.note, changed=sorted(changed)))
         case pr.QuestionAsked():
             view.questions += 1
         case pr.AnswerPublished():
