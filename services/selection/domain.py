@@ -23,7 +23,7 @@ from events.selection import (
     OfferDeclined,
     ReviewerAssigned,
 )
-from services.intake.domain import APPLICATION, CHALLENGE, Application
+from services.intake.domain import APPLICATION, CHALLENGE, Application, CallStatus, Challenge
 from services.kernel import Command, Context, Decider, Rejected, unhandled
 from services.rules import ProgrammeRules
 from services.selection.commands import (
@@ -81,6 +81,7 @@ def decide(state: Selection, command: Command, context: Context) -> list[Event]:
             return declare_conflict(state, command, application)
         case ScoreApplication():
             challenge = context.read(CHALLENGE, application.challenge_id)
+            _criteria_frozen(challenge, command.startup_id)
             criteria = challenge.weights(context.rules.criteria)
             return score(state, command, application, criteria, context.rules)
         case DecideApplication():
@@ -90,6 +91,15 @@ def decide(state: Selection, command: Command, context: Context) -> list[Event]:
         case DeclineOffer():
             return decline(state, command, application)
     unhandled(command)
+
+
+def _criteria_frozen(challenge: Challenge, startup_id: str) -> None:
+    """Scores count only once the criteria can no longer change: after the call opened."""
+    if challenge.status is not CallStatus.UNPUBLISHED and not challenge.opened:
+        raise Rejected(
+            "startup_id",
+            f"the call for {challenge.challenge_id} has not opened; {startup_id} is not scored yet",
+        )
 
 
 def _open_for_review(state: Selection, application: Application, startup_id: str) -> None:
