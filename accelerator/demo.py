@@ -3,7 +3,9 @@
 Three challenges, thirteen applicants, reviews with a conflict of interest, a declined offer
 filled from the waitlist, six startups through milestones (late, sent back, overdue, one
 terminated), tranche payments (one bank failure retried, one request refused at the
-EUR 10,000 cap) and two pilots. Every step goes through the same commands as the CLI.
+EUR 10,000 cap) and two pilots; then an open cross-border call with both tracks, and a
+procurement after Parkly's pilot (accelerator/demo_open.py). Every step goes through the same
+commands as the CLI.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from accelerator.demo_open import plan_open_innovation
 from accelerator.runtime import Runtime
 from events.applications import Contact
 from events.base import Event
@@ -178,6 +181,7 @@ def run_demo(runtime: Runtime, clock: VirtualClock, say: Say = print) -> Program
     _plan_calls(programme)
     _plan_selection(programme)
     _plan_accelerator(programme)
+    plan_open_innovation(programme)
     programme.run()
     return programme
 

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     actor: Actor = Field(default_factory=_os_user)
     """Who gives the commands (`--as`): recorded on every event they cause."""
     scheduler_interval_seconds: int = 60
+    public_url: str = "http://127.0.0.1:8000"
+    """Where the public challenge pages are served: the DCAT-AP description links to them."""
 
     # The Kafka runtime
     kafka_bootstrap_servers: str = "127.0.0.1:9092"

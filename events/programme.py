@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import EmailStr, Field
 
+from events.applications import Contact
 from events.base import Event, Plain, Slug, StartupEvent, Text, Value
+from events.framing import Criterion, Eligibility, Offer, TimelineEntry, Track
 
 
 class ChallengeDomain(StrEnum):
@@ -28,13 +30,69 @@ class ChallengeEvent(Event):
 
 
 class ChallengePublished(ChallengeEvent):
+    """A challenge framed in public (v2: context, offer, eligibility, criteria, timeline)."""
+
     family = "programme"
+    version = 2
     city_id: Slug
     domain: ChallengeDomain
     title: Text
     description: Plain = ""
+    context: Plain = ""
+    solution_types: tuple[Text, ...] = ()
+    goals: tuple[Text, ...] = ()
+    offer: Offer = Offer()
+    eligibility: Eligibility = Eligibility()
+    criteria: tuple[Criterion, ...] = ()
+    """Empty: the programme's default criteria (services/rules.py)."""
+    timeline: tuple[TimelineEntry, ...] = ()
+    questions_to: EmailStr | None = None
+    """The programme's public mailbox for questions (not a person's own address)."""
+    tracks: tuple[Track, ...] = (Track.ACCELERATOR,)
     opens_on: date
     closes_on: date
+
+
+class ChallengeAmended(ChallengeEvent):
+    """A published challenge changed; applicants see the note. Fields left None are unchanged."""
+
+    family = "programme"
+    city_id: Slug
+    note: Text
+    title: Text | None = None
+    description: Plain | None = None
+    context: Plain | None = None
+    solution_types: tuple[Text, ...] | None = None
+    goals: tuple[Text, ...] | None = None
+    offer: Offer | None = None
+    eligibility: Eligibility | None = None
+    criteria: tuple[Criterion, ...] | None = None
+    timeline: tuple[TimelineEntry, ...] | None = None
+    questions_to: EmailStr | None = None
+    closes_on: date | None = None
+
+
+class QuestionAsked(ChallengeEvent):
+    """Someone interested asked about a challenge during its call."""
+
+    family = "programme"
+    private = frozenset({"asked_by"})
+    city_id: Slug
+    question_id: Slug
+    question: Text
+    asked_by: Contact | None = None
+
+
+class AnswerPublished(ChallengeEvent):
+    """The programme's answer, published to every applicant of the challenge (and its city)."""
+
+    family = "programme"
+    city_id: Slug
+    question_id: Slug | None = None
+    """None: a clarification nobody asked for."""
+    question: Text
+    """As published: the programme may reword it (and leave out who asked)."""
+    answer: Text
 
 
 class CallOpened(ChallengeEvent):

@@ -6,9 +6,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from events.applications import ApplicationSubmitted, ApplicationWithdrawn
+from events import legacy
+from events.applications import ApplicantKind, ApplicationSubmitted, ApplicationWithdrawn, RegistrationScheme
 from events.base import READING, Event
 from events.envelope import CloudEvent, event_id, schema_uri
+from events.ideas import IdeaInvited, IdeaShortlisted, IdeaSubmitted
 from events.milestones import (
     DeliverableSubmitted,
     MilestoneApproved,
@@ -25,23 +27,29 @@ from events.payments import (
     PaymentRequested,
 )
 from events.pilots import (
+    FollowUpStopped,
     PilotApproved,
     PilotCancelled,
     PilotCompleted,
     PilotProposed,
     PilotStarted,
+    ProcurementAwarded,
+    RollOutAgreed,
 )
 from events.programme import (
     AcceleratorCompleted,
     AcceleratorStarted,
+    AnswerPublished,
     CallClosed,
     CallOpened,
+    ChallengeAmended,
     ChallengePublished,
     CohortStarted,
     ExpertSessionLogged,
     HardwareLent,
     HardwareReturned,
     ParticipationTerminated,
+    QuestionAsked,
 )
 from events.selection import (
     ApplicationDecided,
@@ -54,6 +62,9 @@ from events.selection import (
 
 CATALOGUE: tuple[type[Event], ...] = (
     ChallengePublished,
+    ChallengeAmended,
+    QuestionAsked,
+    AnswerPublished,
     CallOpened,
     CallClosed,
     CohortStarted,
@@ -65,6 +76,9 @@ CATALOGUE: tuple[type[Event], ...] = (
     HardwareReturned,
     ApplicationSubmitted,
     ApplicationWithdrawn,
+    IdeaSubmitted,
+    IdeaShortlisted,
+    IdeaInvited,
     ReviewerAssigned,
     ConflictOfInterestDeclared,
     ApplicationScored,
@@ -87,13 +101,53 @@ CATALOGUE: tuple[type[Event], ...] = (
     PilotStarted,
     PilotCompleted,
     PilotCancelled,
+    ProcurementAwarded,
+    RollOutAgreed,
+    FollowUpStopped,
 )
+
+SUPERSEDED: tuple[type[Event], ...] = legacy.SUPERSEDED
+"""Old versions: never written any more, read through UPCASTERS; their schemas stay published."""
 
 EVENT_TYPES: dict[str, type[Event]] = {cls.event_type(): cls for cls in CATALOGUE}
 
 Upcaster = Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]
-UPCASTERS: dict[str, Upcaster] = {}
+
+
+def _application_v1(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """v1 knew only Belgian companies: the enterprise number becomes a registration."""
+    new = {k: v for k, v in data.items() if k not in ("company_name", "enterprise_number")}
+    new |= {
+        "kind": ApplicantKind.COMPANY.value,
+        "applicant_name": data.get("company_name"),
+        "country": "BE",
+        "registration": {
+            "scheme": RegistrationScheme.BE_ENTERPRISE.value,
+            "number": data.get("enterprise_number"),
+        },
+    }
+    return ApplicationSubmitted.event_type(), new
+
+
+def _challenge_v1(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """v1 calls took any Belgian enterprise number and were judged on the default criteria."""
+    eligibility = {
+        "kinds": [ApplicantKind.COMPANY, ApplicantKind.SELF_EMPLOYED, ApplicantKind.KNOWLEDGE_INSTITUTION],
+        "countries": ["BE"],
+    }
+    return ChallengePublished.event_type(), {**data, "eligibility": eligibility}
+
+
+UPCASTERS: dict[str, Upcaster] = {
+    legacy.ApplicationSubmitted.event_type(): _application_v1,
+    legacy.ChallengePublished.event_type(): _challenge_v1,
+}
 """Old type -> function giving (newer type, newer data). Chained until a known type is reached."""
+
+
+def older_types(cls: type[Event]) -> frozenset[str]:
+    """The superseded types that are read as `cls` (a consumer of `cls` reads those too)."""
+    return frozenset(old.event_type() for old in SUPERSEDED if old.__name__ == cls.__name__)
 
 
 class UnknownEventType(ValueError):

@@ -13,7 +13,7 @@ from typing import Any
 
 from events.base import Event
 from events.envelope import SCHEMAS, CloudEvent, schema_uri
-from events.registry import CATALOGUE
+from events.registry import CATALOGUE, SUPERSEDED
 
 ROOT = Path(__file__).resolve().parent.parent / "schemas"
 BASE_URI = SCHEMAS
@@ -59,7 +59,7 @@ FOLDERS = ["events", "city"]
 
 def rendered() -> dict[Path, str]:
     files = {ROOT / "cloudevent.json": envelope_schema()}
-    for cls in CATALOGUE:
+    for cls in (*CATALOGUE, *SUPERSEDED):  # old versions' schemas stay: old events point at them
         files[ROOT / "events" / f"{cls.event_type()}.json"] = event_schema(cls)
         if cls.private:
             files[ROOT / "city" / f"{cls.event_type()}.json"] = redacted_schema(cls)

@@ -27,6 +27,7 @@ from events.base import FAMILIES
 from events.envelope import NAMESPACE
 from events.payments import PaymentApproved
 from events.programme import CohortStarted
+from events.registry import older_types
 from services.cities.domain import for_cities
 from services.kernel import SYSTEM, Command
 from services.participation.cohorts import starts_accelerators
@@ -63,7 +64,9 @@ class Consumer:
 
     @property
     def types(self) -> frozenset[str] | None:
-        return None if self.reads is None else frozenset(cls.event_type() for cls in self.reads)
+        if self.reads is None:
+            return None
+        return frozenset(t for cls in self.reads for t in (cls.event_type(), *older_types(cls)))
 
     def wants(self, event_type: str) -> bool:
         return self.reads is None or event_type in (self.types or ())

@@ -17,6 +17,7 @@ from services.participation.domain import PARTICIPATION
 from services.participation.hardware import HARDWARE
 from services.payments.domain import GRANT
 from services.pilots.domain import PILOT
+from services.pilots.outcomes import OUTCOME
 from services.selection.domain import SELECTION
 
 SERVICES: MappingProxyType[str, tuple[Decider[Any], ...]] = MappingProxyType(
@@ -25,7 +26,7 @@ SERVICES: MappingProxyType[str, tuple[Decider[Any], ...]] = MappingProxyType(
         "selection": (SELECTION,),
         "participation": (PARTICIPATION, COHORT, HARDWARE),
         "payments": (GRANT,),
-        "pilots": (PILOT,),
+        "pilots": (PILOT, OUTCOME),
     }
 )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from events.applications import ApplicationSubmitted, Contact
+from events.applications import ApplicantKind, ApplicationSubmitted, Contact, Registration
 from events.milestones import DeliverableSubmitted, MilestoneApproved
 from events.programme import AcceleratorStarted, CallOpened, ChallengePublished, PlannedMilestone
 from events.selection import ApplicationDecided, Decision, OfferAccepted, ReviewerAssigned
@@ -39,8 +39,10 @@ def applied(budget: Decimal = Decimal(10000)) -> ApplicationSubmitted:
         startup_id=PARKLY,
         challenge_id=CHALLENGE,
         city_id="brugge",
-        company_name="Parkly",
-        enterprise_number=PARKLY_NUMBER,
+        kind=ApplicantKind.COMPANY,
+        applicant_name="Parkly",
+        country="BE",
+        registration=Registration(scheme="be-enterprise", number=PARKLY_NUMBER),
         contact=Contact(name="Lotte Parkly", email="lotte@parkly.be"),
         proposal="Bookable loading zones with curb sensors",
         requested_budget=budget,

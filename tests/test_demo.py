@@ -13,6 +13,7 @@ import pytest
 
 from accelerator import queries
 from accelerator.demo import APPLICANTS, JOURNEYS
+from accelerator.demo_open import APPLICANTS as OPEN_CALL
 from services.projector.views import StartupView
 from tests.conftest import DemoRun
 
@@ -38,9 +39,9 @@ def test_both_runtimes_end_in_exactly_the_same_projected_state(
 
 
 def test_every_applicant_has_a_projected_state(views: dict[str, StartupView]) -> None:
-    assert set(views) == {a.company for a in APPLICANTS}
+    assert set(views) == {a.company for a in APPLICANTS} | set(OPEN_CALL)
     assert len({v.city_id for v in views.values()}) == 2
-    assert len({v.challenge_id for v in views.values()}) == 3
+    assert len({v.challenge_id for v in views.values()}) == 4
 
 
 def test_the_phases_at_the_end(views: dict[str, StartupView]) -> None:
@@ -59,6 +60,8 @@ def test_the_phases_at_the_end(views: dict[str, StartupView]) -> None:
         "Veloflow": "rejected",
         "Bus Beacon": "rejected",
         "Solaris Roofs": "rejected",
+        "Koeltegel": "accepted",  # the open call's two: the autumn cohort starts after the demo
+        "Team Groene Gevels": "accepted",
     }
 
 
@@ -122,7 +125,36 @@ def test_the_demo_shows_its_refusals(finished: DemoRun) -> None:
 def test_the_read_model_matches_a_replay_of_the_log(finished: DemoRun) -> None:
     report = queries.rebuild(finished.runtime)
     assert report.matches, report.differences
-    assert report.startups == len(APPLICANTS)
+    assert report.startups == len(APPLICANTS) + len(OPEN_CALL)
+
+
+def test_a_dutch_company_and_a_citizen_team_answered_the_open_call(views: dict[str, StartupView]) -> None:
+    delft, team = views["Koeltegel"], views["Team Groene Gevels"]
+    assert (delft.country, delft.registration_scheme, delft.enterprise_number) == (
+        "NL",
+        "eu-vat",
+        "NL814553321B01",
+    )
+    assert (team.kind, team.enterprise_number, team.requested_budget) == ("citizens", "", Decimal(0))
+    assert team.invited_idea is not None
+    # 40 % impact 8, 30 % feasibility 8, 30 % involvement 6: the published weights, not the defaults
+    assert set(delft.scores.values()) == {Decimal("7.40")}
+
+
+def test_the_open_call_shows_its_framing_answers_amendment_and_ideas(finished: DemoRun) -> None:
+    (climate,) = [c for c in finished.runtime.challenges() if c.challenge_id == "mechelen-climate-2027"]
+    assert [c.weight_percent for c in climate.criteria] == [40, 30, 30]
+    assert [a.question_id for a in climate.answers] == ["q-1"]
+    assert [a.changed for a in climate.amendments] == [["closes_on"]]
+    assert sorted(i.status for i in climate.ideas.values()) == ["invited", "submitted"]
+
+
+def test_parklys_pilot_ends_in_a_procurement_and_a_roll_out(views: dict[str, StartupView]) -> None:
+    outcome = views["Parkly"].outcome
+    assert [(p.buyer_city, p.procedure, p.contract_value) for p in outcome.procurements] == [
+        ("brugge", "innovation-partnership", Decimal(185000))
+    ]
+    assert outcome.rolled_out_to == ["mechelen"]
 
 
 def readme_command(marker: str) -> str:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from accelerator.cli import operating, programme, programme_run, reading
+from accelerator.cli import challenges, open_call, operating, outcomes, programme, programme_run, reading
 from accelerator.cli.context import Context
 from accelerator.cli.output import guarded
 from accelerator.settings import Settings
@@ -49,7 +49,10 @@ def root(
     ctx.obj = Context(guarded(lambda: Settings(**overrides)))  # type: ignore[arg-type]
 
 
+challenges.register()  # publish, amend, show, export join the `challenge` group
 app.add_typer(programme.challenge, name="challenge")
+app.add_typer(open_call.question, name="question")
+app.add_typer(open_call.idea, name="idea")
 app.command("apply")(programme.apply)
 app.command("withdraw")(programme.withdraw)
 app.add_typer(programme.review, name="review")
@@ -61,6 +64,8 @@ app.add_typer(programme_run.expert, name="expert")
 app.add_typer(programme_run.hardware, name="hardware")
 app.add_typer(programme_run.payment, name="payment")
 app.add_typer(programme_run.pilot, name="pilot")
+app.add_typer(outcomes.outcome, name="outcome")
+app.command("funnel")(outcomes.funnel)
 app.command("startups")(reading.startups)
 app.command("show")(reading.show)
 app.command("watch")(reading.watch)

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from accelerator import amounts
+from accelerator.cli import framing
 from accelerator.cli.context import of
 from accelerator.cli.output import console, fail, row, table
 from events.applications import Contact
@@ -21,31 +22,6 @@ WHOLE_NUMBER = re.compile(r"^-?[0-9]{1,9}$")
 challenge = typer.Typer(help="Publish challenges and open or close their calls.", no_args_is_help=True)
 review = typer.Typer(help="Assign reviewers, declare conflicts, score, decide.", no_args_is_help=True)
 offer = typer.Typer(help="A selected startup accepts or declines its offer.", no_args_is_help=True)
-
-
-@challenge.command("publish")
-def publish(
-    ctx: typer.Context,
-    challenge_id: Annotated[str, typer.Argument(help="e.g. brugge-mobility-2027")],
-    city: Annotated[str, typer.Option(help="the partner city, e.g. brugge")],
-    domain: Annotated[str, typer.Option(help="mobility, smart-energy, cleanliness-environment, ...")],
-    title: Annotated[str, typer.Option()],
-    opens: Annotated[str, typer.Option(help="first day of the call, YYYY-MM-DD")],
-    closes: Annotated[str, typer.Option(help="last day of the call, YYYY-MM-DD")],
-    description: Annotated[str, typer.Option()] = "",
-) -> None:
-    """Publish a challenge with its call window; the scheduler opens the call on its first day."""
-    of(ctx).send(
-        lambda: intake.PublishChallenge(
-            challenge_id=challenge_id,
-            city_id=city,
-            domain=domain,
-            title=title,
-            description=description,
-            opens_on=opens,
-            closes_on=closes,
-        )
-    )
 
 
 @challenge.command("open")
@@ -80,24 +56,50 @@ def euros(raw: str, field: str) -> Decimal:
 def apply(
     ctx: typer.Context,
     challenge_id: Annotated[str, typer.Option("--challenge", help="the challenge applied to")],
-    company: Annotated[str, typer.Option(help="the company's name")],
-    enterprise_number: Annotated[str, typer.Option(help="Belgian enterprise number, 0403.170.701")],
-    contact_name: Annotated[str, typer.Option()],
+    company: Annotated[str, typer.Option(help="the public name: company, institution or team")],
+    contact_name: Annotated[str, typer.Option(help="the contact person (a team's lead)")],
     contact_email: Annotated[str, typer.Option()],
     proposal: Annotated[str, typer.Option()],
     budget: Annotated[str, typer.Option(help="requested PoC budget in euros, at most 10,000")],
+    enterprise_number: Annotated[
+        str,
+        typer.Option(
+            help="the number in the applicant's register: BE 0403.170.701, NL KvK, FR SIREN/SIRET, "
+            "GB company number, or an EU VAT number (NL814553321B01); none for citizens"
+        ),
+    ] = "",
+    kind: Annotated[
+        str, typer.Option(help="company, self-employed, knowledge-institution or citizens")
+    ] = "company",
+    country: Annotated[
+        str | None, typer.Option(help="BE, NL, FR, GB, ... (default: BE, or the VAT number's prefix)")
+    ] = None,
+    member: Annotated[
+        list[str] | None, typer.Option("--member", help="a team member: 'Name <e-mail>' (repeat)")
+    ] = None,
+    invitation: Annotated[
+        str | None, typer.Option(help="the invited idea this application answers (after the call)")
+    ] = None,
     contact_phone: Annotated[str | None, typer.Option()] = None,
 ) -> None:
-    """Submit a company's application to an open challenge."""
+    """Submit an application to an open challenge: a company, self-employed person, knowledge
+    institution, or citizens (a team's lead, with --member for the others)."""
     amount = euros(budget, "requested_budget")
+    members = framing.members(member)
     of(ctx).send(
-        lambda: intake.SubmitApplication(
-            challenge_id=challenge_id,
-            company_name=company,
-            enterprise_number=enterprise_number,
-            contact=Contact(name=contact_name, email=contact_email, phone=contact_phone),
-            proposal=proposal,
-            requested_budget=amount,
+        lambda: intake.SubmitApplication.model_validate(
+            dict(
+                challenge_id=challenge_id,
+                company_name=company,
+                enterprise_number=enterprise_number,
+                contact=Contact(name=contact_name, email=contact_email, phone=contact_phone),
+                proposal=proposal,
+                requested_budget=amount,
+                kind=kind,
+                country=country.upper() if country else None,
+                members=members,
+                invitation=invitation,
+            )
         )
     )
 

@@ -13,8 +13,9 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
 APPLICATION_ID = 0x41434354  # "ACCT": marks a SQLite file as an accelerator store
-SCHEMA_VERSION = 2
-"""SQLite `user_version` of this version's tables (1: before causation and participation)."""
+SCHEMA_VERSION = 3
+"""SQLite `user_version` of this version's tables (1: before causation and participation;
+2: before framed challenges, applicants of any kind and outcomes)."""
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 

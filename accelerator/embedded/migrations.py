@@ -12,6 +12,8 @@ POLICY_CONSUMERS = ("starts-accelerators", "instructs-payments")
 def migrate(connection: Any, version: int) -> None:
     if version < 2:
         _to_2(connection)
+    if version < 3:
+        _to_3(connection)
 
 
 def _to_2(connection: Any) -> None:
@@ -40,3 +42,37 @@ def _to_2(connection: Any) -> None:
                 (consumer, OLD_POLICY_CONSUMER),
             )
         connection.exec_driver_sql("DELETE FROM tracking WHERE consumer = ?", (OLD_POLICY_CONSUMER,))
+
+
+def _to_3(connection: Any) -> None:
+    """Version 3: views show a challenge's framing, answers and ideas, an applicant's kind and
+    country, and a pilot's outcome. The views are projected again from the log, up to the
+    projector's position (so no event is applied twice), in this migration's transaction."""
+    from sqlmodel import Session
+
+    from events import CloudEvent, parse
+    from services.projector import read_model
+    from services.projector.views import Projection
+
+    tables = {row[0] for row in connection.exec_driver_sql("SELECT name FROM sqlite_master")}
+    if not {"tracking", "startup_view", "challenge_view"} <= tables:
+        return
+    upto = (
+        connection.exec_driver_sql("SELECT position FROM tracking WHERE consumer = 'projector'").scalar() or 0
+    )
+    fresh = Projection()
+    rows = connection.exec_driver_sql(
+        "SELECT envelope FROM event_log WHERE position <= ? ORDER BY position", (upto,)
+    )
+    for (raw,) in rows:
+        ce = CloudEvent.from_json(raw)
+        try:
+            fresh.apply(parse(ce), ce.time)
+        except ValueError:  # the projector dead-lettered it then; it shows in no view now either
+            continue
+    connection.exec_driver_sql("DELETE FROM startup_view")
+    connection.exec_driver_sql("DELETE FROM challenge_view")
+    with Session(bind=connection) as session:
+        read_model.save_startups(session, fresh.startups.values())
+        read_model.save_challenges(session, fresh.challenges.values())
+        session.flush()

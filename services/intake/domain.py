@@ -1,7 +1,9 @@
-"""Intake: challenges with their call windows, and applications checked for eligibility.
+"""Intake: challenges framed in public with their call windows, and applications checked for
+eligibility.
 
-Two deciders: CHALLENGE (publish, open and close the call) and APPLICATION (submit,
-withdraw). Pure: `decide` turns (state, command, context) into events or raises `Rejected`.
+Two deciders: CHALLENGE (publish, amend, open and close the call; questions and answers;
+ideas: services/intake/framing.py and open_call.py) and APPLICATION (submit, withdraw).
+Pure: `decide` turns (state, command, context) into events or raises `Rejected`.
 """
 
 from __future__ import annotations
@@ -9,110 +11,77 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 
-from events.applications import ApplicationSubmitted, ApplicationWithdrawn
+from events.applications import ApplicantKind, ApplicationSubmitted, ApplicationWithdrawn
 from events.base import Event
-from events.programme import CallClosed, CallOpened, ChallengePublished
+from events.framing import Track
+from services.intake import framing, open_call
+from services.intake.challenge import CallStatus, Challenge, evolve
 from services.intake.commands import (
+    AmendChallenge,
     CloseCall,
     OpenCall,
     PublishChallenge,
     SubmitApplication,
     WithdrawApplication,
 )
-from services.intake.identity import startup_id_for, valid_enterprise_number
+from services.intake.identity import Identity, identify, startup_id_for, valid_enterprise_number
+from services.intake.open_commands import AskQuestion, InviteIdea, PublishAnswer, ShortlistIdea, SubmitIdea
 from services.kernel import Command, Context, Decider, Rejected, unhandled
 from services.rules import ProgrammeRules
 
-__all__ = ["APPLICATION", "CHALLENGE", "startup_id_for", "valid_enterprise_number"]
-
-
-class CallStatus(StrEnum):
-    UNPUBLISHED = "unpublished"
-    SCHEDULED = "scheduled"
-    OPEN = "open"
-    CLOSED = "closed"
-
-
-@dataclass(frozen=True)
-class Challenge:
-    challenge_id: str = ""
-    city_id: str = ""
-    status: CallStatus = CallStatus.UNPUBLISHED
-    opens_on: date = date.min
-    closes_on: date = date.min
-
-    def accepts_applications_on(self, day: date) -> bool:
-        return self.status is CallStatus.OPEN and self.opens_on <= day <= self.closes_on
-
-
-def evolve_challenge(state: Challenge, event: Event) -> Challenge:
-    match event:
-        case ChallengePublished():
-            return Challenge(
-                event.challenge_id, event.city_id, CallStatus.SCHEDULED, event.opens_on, event.closes_on
-            )
-        case CallOpened():
-            return replace(state, status=CallStatus.OPEN)
-        case CallClosed():
-            return replace(state, status=CallStatus.CLOSED)
-    return state
+__all__ = ["APPLICATION", "CHALLENGE", "CallStatus", "Challenge", "startup_id_for", "valid_enterprise_number"]
 
 
 def decide_challenge(state: Challenge, command: Command, context: Context) -> list[Event]:
+    day, rules = context.today, context.rules
     match command:
         case PublishChallenge():
-            return publish(state, command)
+            return framing.publish(state, command, rules)
+        case AmendChallenge():
+            return framing.amend(state, command, day, rules)
         case OpenCall():
-            return open_call(state, command, context.today)
+            return framing.open_call(state, command, day)
         case CloseCall():
-            return close_call(state, command)
+            return framing.close_call(state, command)
+        case AskQuestion():
+            return open_call.ask(state, command, day)
+        case PublishAnswer():
+            return open_call.answer(state, command, day)
+        case SubmitIdea():
+            return open_call.submit_idea(state, command, day)
+        case ShortlistIdea():
+            return open_call.shortlist(state, command)
+        case InviteIdea():
+            return open_call.invite(state, command, day)
     unhandled(command)
 
 
 CHALLENGE = Decider(
     "challenge",
     Challenge(),
-    evolve_challenge,
+    evolve,
     decide_challenge,
-    (PublishChallenge, OpenCall, CloseCall),
+    (
+        PublishChallenge,
+        AmendChallenge,
+        OpenCall,
+        CloseCall,
+        AskQuestion,
+        PublishAnswer,
+        SubmitIdea,
+        ShortlistIdea,
+        InviteIdea,
+    ),
 )
-
-
-def publish(state: Challenge, cmd: PublishChallenge) -> list[Event]:
-    if state.status is not CallStatus.UNPUBLISHED:
-        raise Rejected("challenge_id", f"challenge {cmd.challenge_id} is already published")
-    if cmd.closes_on < cmd.opens_on:
-        raise Rejected("closes_on", "the call must close on or after the day it opens")
-    return [ChallengePublished(**cmd.model_dump())]
-
-
-def open_call(state: Challenge, cmd: OpenCall, day: date) -> list[Event]:
-    _require_published(state, cmd.challenge_id)
-    if state.status is CallStatus.OPEN:
-        raise Rejected("challenge_id", f"the call for {cmd.challenge_id} is already open")
-    if day > state.closes_on:
-        raise Rejected("challenge_id", f"the call window ended on {state.closes_on}")
-    return [CallOpened(challenge_id=state.challenge_id, city_id=state.city_id)]
-
-
-def close_call(state: Challenge, cmd: CloseCall) -> list[Event]:
-    _require_published(state, cmd.challenge_id)
-    if state.status is not CallStatus.OPEN:
-        raise Rejected("challenge_id", f"the call for {cmd.challenge_id} is not open")
-    return [CallClosed(challenge_id=state.challenge_id, city_id=state.city_id)]
-
-
-def _require_published(state: Challenge, challenge_id: str) -> None:
-    if state.status is CallStatus.UNPUBLISHED:
-        raise Rejected("challenge_id", f"no challenge {challenge_id} has been published")
 
 
 @dataclass(frozen=True)
 class Application:
     startup_id: str = ""
     city_id: str = ""
+    challenge_id: str = ""
+    kind: ApplicantKind = ApplicantKind.COMPANY
     submitted: bool = False
     withdrawn: bool = False
     requested_budget: Decimal = Decimal(0)
@@ -122,7 +91,12 @@ def evolve_application(state: Application, event: Event) -> Application:
     match event:
         case ApplicationSubmitted():
             return Application(
-                event.startup_id, event.city_id, submitted=True, requested_budget=event.requested_budget
+                event.startup_id,
+                event.city_id,
+                event.challenge_id,
+                event.kind,
+                submitted=True,
+                requested_budget=event.requested_budget,
             )
         case ApplicationWithdrawn():
             return replace(state, withdrawn=True)
@@ -159,38 +133,71 @@ def submit(
     day: date,
     rules: ProgrammeRules,
 ) -> list[Event]:
-    number = valid_enterprise_number(cmd.enterprise_number)
-    if challenge.status is CallStatus.UNPUBLISHED:
-        raise Rejected("challenge_id", f"no challenge {cmd.challenge_id} has been published")
+    who = identify(cmd.kind, cmd.country, cmd.enterprise_number, cmd.contact.email)
+    framing.require_published(challenge, cmd.challenge_id)
+    _check_window(cmd, challenge, day)
+    framing.check_eligible(challenge, who.kind, who.country)
+    _check_budget(cmd.requested_budget, who, challenge, rules)
+    if state.submitted:
+        raise Rejected(
+            "enterprise_number" if who.registration else "contact.email",
+            f"{_named(who)} already applied to {cmd.challenge_id} (as {state.startup_id})",
+        )
+    return [
+        ApplicationSubmitted(
+            startup_id=startup_id_for(cmd.challenge_id, who.key),
+            city_id=challenge.city_id,
+            applicant_name=cmd.company_name,
+            country=who.country,
+            registration=who.registration,
+            invited_idea=cmd.invitation,
+            **cmd.model_dump(
+                exclude={"company_name", "enterprise_number", "country", "invitation"}, exclude_none=True
+            ),
+        )
+    ]
+
+
+def _named(who: Identity) -> str:
+    if who.registration is None:
+        return "this team (its lead's e-mail)"
+    return f"company {who.registration.number}"
+
+
+def _check_window(cmd: SubmitApplication, challenge: Challenge, day: date) -> None:
+    if cmd.invitation is not None:
+        if not open_call.invited(challenge, cmd.invitation, cmd.contact.email, day):
+            raise Rejected(
+                "invitation",
+                f"{cmd.invitation} holds no running invitation to {cmd.challenge_id} for this contact",
+            )
+        return
     if not challenge.accepts_applications_on(day):
         raise Rejected(
             "challenge_id",
             f"the call for {cmd.challenge_id} is not open on {day} "
             f"(window {challenge.opens_on} to {challenge.closes_on}, call {challenge.status})",
         )
-    _check_budget(cmd.requested_budget, rules.grant_cap)
-    if state.submitted:
-        raise Rejected(
-            "enterprise_number",
-            f"company {number} already applied to {cmd.challenge_id} (as {state.startup_id})",
-        )
-    return [
-        ApplicationSubmitted(
-            startup_id=startup_id_for(cmd.challenge_id, number),
-            city_id=challenge.city_id,
-            enterprise_number=number,
-            **cmd.model_dump(exclude={"enterprise_number"}),
-        )
-    ]
+    if Track.ACCELERATOR not in challenge.tracks:
+        raise Rejected("challenge_id", f"{cmd.challenge_id} collects ideas only: submit an idea instead")
 
 
-def _check_budget(budget: Decimal, cap: Decimal) -> None:
+def _check_budget(budget: Decimal, who: Identity, challenge: Challenge, rules: ProgrammeRules) -> None:
+    if budget != round(budget, 2):
+        raise Rejected("requested_budget", "must be in whole cents")
+    if who.kind is ApplicantKind.CITIZENS and not challenge.eligibility.citizens_grant:
+        if budget != 0:
+            raise Rejected(
+                "requested_budget",
+                f"citizens and teams receive no PoC grant in {challenge.challenge_id} (apply with 0; "
+                "a prize or a pilot invitation is still possible)",
+            )
+        return
+    cap = framing.grant_cap(challenge, rules)
     if budget <= 0:
         raise Rejected("requested_budget", "must be more than EUR 0")
     if budget > cap:
         raise Rejected("requested_budget", f"must be at most EUR {cap:,.0f} (got EUR {budget:,})")
-    if budget != round(budget, 2):
-        raise Rejected("requested_budget", "must be in whole cents")
 
 
 def withdraw(state: Application, cmd: WithdrawApplication, offer_accepted: bool) -> list[Event]:

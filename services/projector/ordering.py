@@ -17,9 +17,12 @@ from pydantic import BaseModel
 from events import CloudEvent, parse
 from events.applications import ApplicationSubmitted
 from events.programme import ChallengePublished, CohortStarted
+from events.registry import older_types
 from services.projector.views import ChallengeView, Projection, StartupView
 
-CREATORS = {ApplicationSubmitted.event_type(), ChallengePublished.event_type()}
+CREATORS = {
+    t for cls in (ApplicationSubmitted, ChallengePublished) for t in (cls.event_type(), *older_types(cls))
+}
 UNSHOWN = {CohortStarted.event_type()}
 """Events no view shows: taken in order and dropped, never kept waiting."""
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import singledispatch
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from events import applications as ap
 from events import milestones as ms
@@ -21,7 +21,10 @@ from events import programme as pr
 from events import selection as se
 from events.base import Event
 from services.payments.domain import committed
+from services.projector.challenges import ChallengeView, apply_to_challenge
 from services.rules import RULES
+
+__all__ = ["ChallengeView", "Projection", "StartupView", "apply", "project"]
 
 
 class MilestoneView(BaseModel):
@@ -45,10 +48,36 @@ class PaymentView(BaseModel):
     reason: str = ""
 
 
+class ProcurementView(BaseModel):
+    buyer_city: str
+    procedure: str
+    contract_value: Decimal
+    awarded_on: date
+    reference: str = ""
+
+
+class OutcomeView(BaseModel):
+    """What followed the pilot: the end of the funnel."""
+
+    procurements: list[ProcurementView] = []
+    rolled_out_to: list[str] = []
+    stopped: str | None = None
+    """The reason, when the follow-up was stopped."""
+
+    @property
+    def summary(self) -> str | None:
+        kinds = ["procurement"] * bool(self.procurements) + ["roll-out"] * bool(self.rolled_out_to)
+        return " + ".join(kinds) or ("stopped" if self.stopped else None)
+
+
 class StartupView(BaseModel):
     startup_id: str
     company_name: str = ""
     enterprise_number: str = ""
+    kind: str = "company"
+    country: str = "BE"
+    registration_scheme: str | None = "be-enterprise"
+    invited_idea: str | None = None
     challenge_id: str = ""
     city_id: str = ""
     requested_budget: Decimal = Decimal(0)
@@ -69,6 +98,7 @@ class StartupView(BaseModel):
     pilot_city: str | None = None
     pilot_title: str | None = None
     pilot_rating: int | None = None
+    outcome: OutcomeView = Field(default_factory=OutcomeView)
     events: int = 0
     updated_at: datetime | None = None
 
@@ -94,16 +124,6 @@ class StartupView(BaseModel):
         what the payments domain counts against it."""
         taken = committed((p.status, p.amount) for p in self.payments.values())
         return min(self.requested_budget, RULES.grant_cap) - taken
-
-
-class ChallengeView(BaseModel):
-    challenge_id: str
-    city_id: str
-    domain: str
-    title: str
-    opens_on: date
-    closes_on: date
-    status: str = "scheduled"
 
 
 PHASES = {
@@ -133,8 +153,10 @@ def apply(event: Event, view: StartupView) -> None:
 
 @apply.register
 def _(event: ap.ApplicationSubmitted, view: StartupView) -> None:
-    view.company_name = event.company_name
-    view.enterprise_number = event.enterprise_number
+    view.company_name = event.applicant_name
+    view.enterprise_number = event.registration.number if event.registration else ""
+    view.registration_scheme = event.registration.scheme.value if event.registration else None
+    view.kind, view.country, view.invited_idea = event.kind.value, event.country, event.invited_idea
     view.challenge_id = event.challenge_id
     view.city_id = event.city_id
     view.requested_budget = event.requested_budget
@@ -317,17 +339,23 @@ def _(event: pi.PilotCancelled, view: StartupView) -> None:
     view.pilot_status = "cancelled"
 
 
-def apply_to_challenge(event: Event, view: ChallengeView | None) -> ChallengeView | None:
-    if isinstance(event, pr.ChallengePublished):
-        return ChallengeView(**event.model_dump(exclude={"description"}))
-    if view is not None and isinstance(event, pr.CallOpened):
-        view.status = "open"
-    if view is not None and isinstance(event, pr.CallClosed):
-        view.status = "closed"
-    return view
+@apply.register
+def _(event: pi.ProcurementAwarded, view: StartupView) -> None:
+    view.outcome.procurements.append(
+        ProcurementView(**event.model_dump(mode="json", exclude={"startup_id", "city_id"}))
+    )
 
 
-CHALLENGE_EVENTS = (pr.ChallengePublished, pr.CallOpened, pr.CallClosed)
+@apply.register
+def _(event: pi.RollOutAgreed, view: StartupView) -> None:
+    view.outcome.rolled_out_to = [*view.outcome.rolled_out_to, *event.cities]
+
+
+@apply.register
+def _(event: pi.FollowUpStopped, view: StartupView) -> None:
+    view.outcome.stopped = event.reason
+
+
 STARTUP_EVENTS = (ap.ApplicationSubmitted,)  # the event that creates a startup's view
 
 
@@ -358,8 +386,8 @@ class Projection:
 
     def apply(self, event: Event, time: datetime) -> None:
         subject = event.subject
-        if isinstance(event, CHALLENGE_EVENTS):
-            challenge = apply_to_challenge(event, self._challenge(subject))
+        if isinstance(event, pr.ChallengeEvent):
+            challenge = apply_to_challenge(event, self._challenge(subject), time)
             if challenge is not None:
                 self.challenges[subject] = challenge
             return

@@ -1,7 +1,9 @@
 """Selection: reviewers score applications on weighted criteria; the programme decides.
 
-Rules: only assigned reviewers without a declared conflict score; scores stay on the scale;
-a waitlisted startup may still be selected; only a selected startup answers an offer.
+Rules: only assigned reviewers without a declared conflict score; scores stay on the scale
+and cover exactly the criteria the challenge published (read from the challenge at the time
+of scoring; the programme's defaults for a challenge published without criteria); a
+waitlisted startup may still be selected; only a selected startup answers an offer.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from events.selection import (
     OfferDeclined,
     ReviewerAssigned,
 )
-from services.intake.domain import APPLICATION, Application
+from services.intake.domain import APPLICATION, CHALLENGE, Application, CallStatus, Challenge
 from services.kernel import Command, Context, Decider, Rejected, unhandled
 from services.rules import ProgrammeRules
 from services.selection.commands import (
@@ -78,7 +80,10 @@ def decide(state: Selection, command: Command, context: Context) -> list[Event]:
         case DeclareConflictOfInterest():
             return declare_conflict(state, command, application)
         case ScoreApplication():
-            return score(state, command, application, context.rules)
+            challenge = context.read(CHALLENGE, application.challenge_id)
+            _criteria_frozen(challenge, command.startup_id)
+            criteria = challenge.weights(context.rules.criteria)
+            return score(state, command, application, criteria, context.rules)
         case DecideApplication():
             return decide_application(state, command, application)
         case AcceptOffer():
@@ -86,6 +91,15 @@ def decide(state: Selection, command: Command, context: Context) -> list[Event]:
         case DeclineOffer():
             return decline(state, command, application)
     unhandled(command)
+
+
+def _criteria_frozen(challenge: Challenge, startup_id: str) -> None:
+    """Scores count only once the criteria can no longer change: after the call opened."""
+    if challenge.status is not CallStatus.UNPUBLISHED and not challenge.opened:
+        raise Rejected(
+            "startup_id",
+            f"the call for {challenge.challenge_id} has not opened; {startup_id} is not scored yet",
+        )
 
 
 def _open_for_review(state: Selection, application: Application, startup_id: str) -> None:
@@ -114,24 +128,31 @@ def declare_conflict(
 
 
 def score(
-    state: Selection, cmd: ScoreApplication, application: Application, rules: ProgrammeRules
+    state: Selection,
+    cmd: ScoreApplication,
+    application: Application,
+    criteria: Mapping[str, Decimal],
+    rules: ProgrammeRules,
 ) -> list[Event]:
     _open_for_review(state, application, cmd.startup_id)
     if cmd.reviewer in state.conflicted:
         raise Rejected("reviewer", f"{cmd.reviewer} declared a conflict of interest and may not score")
     if cmd.reviewer not in state.reviewers:
         raise Rejected("reviewer", f"{cmd.reviewer} is not assigned to {cmd.startup_id}")
-    weighted = weighted_score(cmd.scores, rules)
+    weighted = weighted_score(cmd.scores, criteria, rules)
     return [ApplicationScored(city_id=application.city_id, weighted_score=weighted, **cmd.model_dump())]
 
 
-def weighted_score(scores: Mapping[str, int], rules: ProgrammeRules) -> Decimal:
-    missing = sorted(set(rules.criteria) - set(scores))
-    unknown = sorted(set(scores) - set(rules.criteria))
+def weighted_score(
+    scores: Mapping[str, int], criteria: Mapping[str, Decimal], rules: ProgrammeRules
+) -> Decimal:
+    """The sum of each score times its criterion's weight (weights are fractions adding to 1)."""
+    missing = sorted(set(criteria) - set(scores))
+    unknown = sorted(set(scores) - set(criteria))
     if missing or unknown:
         raise Rejected(
             "scores",
-            f"score exactly the criteria {', '.join(rules.criteria)}"
+            f"score exactly the criteria {', '.join(criteria)}"
             + (f"; missing {', '.join(missing)}" if missing else "")
             + (f"; unknown {', '.join(unknown)}" if unknown else ""),
         )
@@ -141,7 +162,7 @@ def weighted_score(scores: Mapping[str, int], rules: ProgrammeRules) -> Decimal:
                 f"scores.{criterion}",
                 f"must be between {rules.score_min} and {rules.score_max} (got {value})",
             )
-    total = sum((rules.criteria[c] * v for c, v in scores.items()), Decimal(0))
+    total = sum((criteria[c] * v for c, v in scores.items()), Decimal(0))
     return total.quantize(Decimal("0.01"))
 
 

@@ -144,7 +144,7 @@ def test_an_unreadable_event_goes_to_the_dead_letters_and_the_rest_is_still_proj
     clock.set(at(date(2027, 1, 11)))
     runtime.tick()
     (letter, *_) = runtime.dead_letters()
-    assert "unknown event type 'accelerator.programme.mystery_happened.v1'" in letter.reason
+    assert "unknown event type 'accelerator.programme.mystery_happened.v2'" in letter.reason
     assert [c.status for c in runtime.challenges()] == ["open"]
 
 

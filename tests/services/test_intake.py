@@ -101,7 +101,8 @@ class TestApplying:
     def test_the_enterprise_number_is_stored_compact(self) -> None:
         (event,) = open_challenge().when(application(enterprise_number="BE 0403 170 701"))
         assert isinstance(event, ApplicationSubmitted)
-        assert event.enterprise_number == "0403170701"
+        assert event.registration is not None
+        assert event.registration.number == "0403170701"
 
     @pytest.mark.parametrize(
         ("changes", "message"),

@@ -3,15 +3,19 @@ service, and the one stream it appends to is the aggregate it names (its Kafka k
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
 from events.applications import Contact
 from events.base import Event
+from events.programme import Track
 from events.selection import Decision
 from services.intake import commands as intake
+from services.intake import open_commands as oc
 from services.intake.identity import startup_id_for
+from services.intake.open_call import idea_id_for
 from services.kernel import Command, Metadata
 from services.participation import commands as acc
 from services.payments import commands as pay
@@ -19,9 +23,14 @@ from services.pilots import commands as pil
 from services.routing import COMMANDS, DECIDERS, SERVICES, service_of, stream_of
 from services.selection import commands as sel
 from tests import builders as b
+from tests.conftest import DemoRun
 from tests.fakes import InMemoryStore, Spec
 
 CURBSENSE, CARGOROUTE, VELOFLOW = "0428759497", "0552134688", "0661209309"
+
+
+KEYED_BY_SUBJECT = ("challenge", "application", "selection", "participation", "grant", "pilot", "outcome")
+"""Deciders whose aggregate id is the subject of their events (a startup or a challenge)."""
 
 
 class RecordingStore(InMemoryStore):
@@ -55,9 +64,38 @@ def lifecycle() -> list[tuple[date, Command]]:
     )
     scores = dict.fromkeys(("impact", "innovation", "feasibility", "team"), 8)
     start, paid = b.COHORT_START, f"{parkly}/kick-off/2"
+    publish = intake.PublishChallenge(**b.published().model_dump())
+    publish = publish.model_copy(update={"tracks": (Track.ACCELERATOR, Track.IDEAS)})
+    author = Contact(name="Noor Claes", email="noor@groenegevels.be")
+    idea = idea_id_for(b.CHALLENGE, author.email)
     steps: list[tuple[date, Command]] = [
-        (date(2027, 1, 4), intake.PublishChallenge(**b.published().model_dump())),
+        (date(2027, 1, 4), publish),
+        (
+            date(2027, 1, 5),
+            intake.AmendChallenge(challenge_id=b.CHALLENGE, note="a week more", closes_on=date(2027, 2, 12)),
+        ),
         (date(2027, 1, 11), intake.OpenCall(challenge_id=b.CHALLENGE)),
+        (
+            date(2027, 1, 11),
+            oc.AskQuestion(challenge_id=b.CHALLENGE, question="Is there power on the lamp posts?"),
+        ),
+        (
+            date(2027, 1, 11),
+            oc.PublishAnswer(challenge_id=b.CHALLENGE, question_id="q-1", answer="Yes, 230 V"),
+        ),
+        (
+            date(2027, 1, 11),
+            oc.SubmitIdea(
+                challenge_id=b.CHALLENGE,
+                title="Green walls",
+                summary="Plants on walls",
+                author_name="Team Groene Gevels",
+                country="BE",
+                contact=author,
+            ),
+        ),
+        (date(2027, 1, 11), oc.ShortlistIdea(challenge_id=b.CHALLENGE, idea_id=idea)),
+        (date(2027, 1, 11), oc.InviteIdea(challenge_id=b.CHALLENGE, idea_id=idea, apply_by=date(2027, 3, 1))),
         (date(2027, 1, 12), apply(b.PARKLY_NUMBER, "Parkly")),
         (date(2027, 1, 13), apply(CURBSENSE, "Curbsense")),
         (date(2027, 1, 14), apply(CARGOROUTE, "Cargoroute")),
@@ -148,7 +186,22 @@ def lifecycle() -> list[tuple[date, Command]]:
         (start + timedelta(days=18), pay.RecordDisbursement(payment_id=paid, bank_reference="SEPA-1")),
         (start + timedelta(days=20), acc.ReturnHardware(item_id="lidar-01")),
         (start + timedelta(days=70), acc.MarkMilestoneOverdue(startup_id=parkly, key="poc-design")),
-        (start + timedelta(days=80), acc.TerminateParticipation(startup_id=curbsense, reason="no team")),
+        (
+            start + timedelta(days=110),
+            acc.SubmitDeliverable(startup_id=curbsense, key="poc-delivered", deliverable="poc.pdf"),
+        ),
+        (start + timedelta(days=111), acc.ApproveMilestone(startup_id=curbsense, key="poc-delivered")),
+        (
+            start + timedelta(days=112),
+            pil.ProposePilot(startup_id=curbsense, pilot_city="mechelen", title="Curbs"),
+        ),
+        (start + timedelta(days=115), pil.ApprovePilot(startup_id=curbsense)),
+        (start + timedelta(days=116), pil.StartPilot(startup_id=curbsense)),
+        (
+            start + timedelta(days=180),
+            pil.CompletePilot(startup_id=curbsense, evaluation="not yet", rating=2),
+        ),
+        (start + timedelta(days=185), acc.TerminateParticipation(startup_id=curbsense, reason="no team")),
         (
             start + timedelta(days=110),
             acc.SubmitDeliverable(startup_id=parkly, key="poc-delivered", deliverable="poc.pdf"),
@@ -164,8 +217,20 @@ def lifecycle() -> list[tuple[date, Command]]:
         (start + timedelta(days=116), pil.StartPilot(startup_id=parkly)),
         (start + timedelta(days=180), pil.CompletePilot(startup_id=parkly, evaluation="works", rating=4)),
         (start + timedelta(days=190), acc.CompleteAccelerator(startup_id=parkly)),
+        (
+            start + timedelta(days=200),
+            pil.RecordProcurement(
+                startup_id=parkly,
+                buyer_city="brugge",
+                procedure="innovation-partnership",
+                contract_value=Decimal(185000),
+                awarded_on=start + timedelta(days=200),
+            ),
+        ),
+        (start + timedelta(days=201), pil.RecordRollOut(startup_id=parkly, cities=("mechelen",))),
+        (start + timedelta(days=202), pil.StopFollowUp(startup_id=curbsense, reason="no buyer")),
     ]
-    return steps
+    return sorted(steps, key=lambda step: step[0])  # stable: one day's steps keep their order
 
 
 def test_each_command_type_is_taken_by_exactly_one_decider_of_one_service() -> None:
@@ -185,3 +250,16 @@ def test_every_command_appends_only_to_the_stream_of_the_aggregate_it_names() ->
         assert set(store.appended[before:]) == {stream_of(command)}, type(command).__name__
         seen.add(type(command).__name__)
     assert seen == set(COMMANDS), f"not exercised: {sorted(set(COMMANDS) - seen)}"
+
+
+def test_in_the_demo_every_command_wrote_one_stream_named_by_its_key(embedded_demo: DemoRun) -> None:
+    streams_by_command = defaultdict(set)
+    for ce in embedded_demo.runtime.history():
+        assert ce.stream is not None and ce.causationid is not None
+        streams_by_command[ce.causationid].add(ce.stream)
+        prefix = ce.stream.split("-", 1)[0]
+        if prefix in KEYED_BY_SUBJECT:
+            assert ce.stream == f"{prefix}-{ce.subject}", ce.type
+    assert all(len(streams) == 1 for streams in streams_by_command.values())
+    prefixes = {next(iter(s)).split("-", 1)[0] for s in streams_by_command.values()}
+    assert {"challenge", "application", "selection", "outcome"} <= prefixes
