@@ -15,7 +15,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from accelerator.runtime import Outcome, Runtime, Unavailable
@@ -38,6 +38,7 @@ class Filed:
     refusal: Rejected | None = None
     failure: str | None = None
     """Why no outcome came (no reply in time): the command may still be done later."""
+    command_type: str = ""
 
     @property
     def pending(self) -> bool:
@@ -93,7 +94,7 @@ class Inline:
     def submit(self, command: Command, actor: str, command_id: str) -> Filed:
         with self._lock:
             outcome = self.runtime.handle(command, actor=actor, command_id=command_id)
-        return self.outcomes.file(Filed(command_id, actor, outcome))
+        return self.outcomes.file(Filed(command_id, actor, outcome, command_type=type(command).__name__))
 
     def exclusive(self, action: Callable[[], T]) -> T:
         with self._lock:
@@ -119,24 +120,25 @@ class Queued:
             return known  # the same request again: its outcome is (or will be) filed here
         with self._send_lock:
             self.runtime.send(command, actor=actor, command_id=command_id)
-        filed = self.outcomes.file(Filed(command_id, actor))
-        self._replies.submit(self._await, command_id, actor)
+        filed = self.outcomes.file(Filed(command_id, actor, command_type=type(command).__name__))
+        self._replies.submit(self._await, filed)
         return filed
 
-    def _await(self, command_id: str, actor: str) -> None:
+    def _await(self, pending: Filed) -> None:
+        command_id = pending.command_id
         try:
             first, *rest = self.runtime.wait([command_id])
         except Unavailable as error:
-            self.outcomes.file(Filed(command_id, actor, failure=str(error)))
+            self.outcomes.file(replace(pending, failure=str(error)))
             return
         if not first.ok:
             field = first.field or "command"
             refusal = Rejected(field, (first.error or "").removeprefix(f"{field}: "))
-            self.outcomes.file(Filed(command_id, actor, refusal=refusal))
+            self.outcomes.file(replace(pending, refusal=refusal))
             return
         reactions = tuple(ce for reply in rest for ce in reply.events)
         outcome = Outcome(command_id, tuple(first.events), reactions, repeated=first.repeated)
-        self.outcomes.file(Filed(command_id, actor, outcome))
+        self.outcomes.file(replace(pending, outcome=outcome))
 
     def exclusive(self, action: Callable[[], T]) -> T:
         """On the replies thread: the runtime's reply consumer is used by one thread only."""
