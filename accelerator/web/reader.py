@@ -49,6 +49,13 @@ class Reader:
     def history(self, subject: str, until: datetime | None = None) -> list[CloudEvent]:
         return self.runtime.history(subject, until)
 
+    def recent(self, count: int, families: Sequence[str] = ()) -> list[CloudEvent]:
+        """The last events of the log (of these families), oldest first."""
+        if self.embedded is None:
+            return [ce for ce in self.runtime.history() if not families or ce.family in families][-count:]
+        start = max(self.embedded.store.head() - count, 0)
+        return [ce for _, ce in self.embedded.store.read_after(start, count, families)]
+
     def events_of(self, types: Sequence[type[Event]]) -> list[CloudEvent]:
         """Every event of these types, in the order of the log."""
         wanted = [cls.event_type() for cls in types]
