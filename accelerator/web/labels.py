@@ -96,6 +96,51 @@ EVENTS = {
     "pilot_cancelled": N_("Pilot cancelled"),
 }
 
+FIELDS = {
+    "startup_id": N_("Startup"),
+    "startup_ids": N_("Startups"),
+    "challenge_id": N_("Challenge"),
+    "city_id": N_("City"),
+    "domain": N_("Domain"),
+    "title": N_("Title"),
+    "description": N_("Description"),
+    "opens_on": N_("Call opens on"),
+    "closes_on": N_("Call closes on"),
+    "company_name": N_("Company"),
+    "enterprise_number": N_("Enterprise number"),
+    "contact.name": N_("Contact: name"),
+    "contact.email": N_("Contact: e-mail"),
+    "contact.phone": N_("Contact: phone"),
+    "proposal": N_("Proposal"),
+    "requested_budget": N_("Requested budget"),
+    "reason": N_("Reason"),
+    "reviewer": N_("Reviewer"),
+    "scores": N_("Scores"),
+    "decision": N_("Decision"),
+    "note": N_("Note"),
+    "cohort_id": N_("Cohort"),
+    "starts_on": N_("Starts on"),
+    "key": N_("Milestone"),
+    "milestone_key": N_("Milestone"),
+    "due_on": N_("Due on"),
+    "tranche_percent": N_("Tranche (%)"),
+    "deliverable": N_("Deliverable (a link or a short description)"),
+    "expert": N_("Expert"),
+    "topic": N_("Topic"),
+    "held_on": N_("Held on"),
+    "hours": N_("Hours"),
+    "item_id": N_("Item"),
+    "amount": N_("Amount"),
+    "iban": N_("IBAN"),
+    "payment_id": N_("Payment"),
+    "bank_reference": N_("Bank reference"),
+    "pilot_city": N_("Host city"),
+    "planned_start": N_("Planned start"),
+    "evaluation": N_("Evaluation"),
+    "rating": N_("Rating (1 to 5)"),
+}
+"""Form labels of the commands' fields; a field not named here shows its own name."""
+
 DETAILS = (
     "key",
     "milestone_key",
@@ -120,6 +165,10 @@ def event_name(event_type: str) -> str:
     """`accelerator.milestones.milestone_approved.v1` -> its label (untranslated msgid)."""
     name = event_type.split(".")[2] if event_type.count(".") >= 3 else event_type
     return EVENTS.get(name) or re.sub("_", " ", name).capitalize()
+
+
+def field(name: str) -> str:
+    return FIELDS.get(name) or name.replace("_", " ").replace(".", ": ")
 
 
 def value(raw: object) -> str:

@@ -50,6 +50,7 @@ def environment(lang: str) -> Environment:
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(Formats(lang).filters())
     env.filters["label"] = lambda raw: translations(lang).gettext(labels.value(raw))
+    env.filters["field"] = lambda name: translations(lang).gettext(labels.field(name))
     env.filters["event_name"] = lambda kind: translations(lang).gettext(labels.event_name(kind))
     env.globals["DETAILS"] = labels.DETAILS
     env.globals["charts"] = Charts(lang)
