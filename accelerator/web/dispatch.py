@@ -116,8 +116,8 @@ class Queued:
 
     def submit(self, command: Command, actor: str, command_id: str) -> Filed:
         known = self.outcomes.get(command_id)
-        if known is not None and known.failure is None:
-            return known  # the same request again: its outcome is (or will be) filed here
+        if known is not None and known.failure is None:  # the same request again: filed here
+            return replace(known, outcome=replace(known.outcome, repeated=True)) if known.outcome else known
         with self._send_lock:
             self.runtime.send(command, actor=actor, command_id=command_id)
         filed = self.outcomes.file(Filed(command_id, actor, command_type=type(command).__name__))

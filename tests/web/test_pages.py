@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from accelerator.web.roles import Kind, Role
 from services.participation.commands import ApproveMilestone
+from tests.web.conftest import make_world
 from tests.web.world import PARKLY, WATT, World
+
+
+@pytest.fixture(scope="module")
+def programme(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[World, FastAPI]]:
+    """The dashboard's own tests run on the embedded runtime (the API's run on both)."""
+    yield from make_world("embedded", tmp_path_factory.mktemp("pages"))
 
 
 @pytest.fixture
@@ -61,6 +70,16 @@ class TestSession:
         assert browser.get(f"/startups/{WATT}").status_code == 200
         other = browser.get(f"/startups/{PARKLY}")
         assert other.status_code == 404 and "Niet gevonden" in other.text
+
+    def test_a_revoked_token_ends_its_browser_sessions(
+        self, browser: TestClient, world: World, programme: Any
+    ) -> None:
+        tokens = programme[1].state.web.tokens
+        issued = tokens.create(Role(Kind.CITY, "brugge"), "Temporary integrator")
+        log_in(browser, issued.token)
+        assert browser.get(f"/startups/{PARKLY}").status_code == 200
+        tokens.revoke(issued.principal.token_id)
+        assert browser.get(f"/startups/{PARKLY}").status_code == 303
 
     def test_the_session_cookie_does_not_send_commands_to_the_api(
         self, browser: TestClient, world: World

@@ -67,7 +67,7 @@ def test_a_stream_starts_after_the_log_by_default_and_carries_new_events(
 def test_a_city_gets_only_its_own_events_redacted(world: Any, client: TestClient) -> None:
     mine = [ce for ce in world.runtime.history() if ce.city == "mechelen"]
     got = read(client, world.tokens["mechelen"], len(mine), from_start="true")
-    assert [ce["id"] for _, ce in got] == [ce.id for ce in mine]
+    assert sorted(ce["id"] for _, ce in got) == sorted(ce.id for ce in mine)
     assert all("contact" not in ce["data"] and "iban" not in ce["data"] for _, ce in got)
 
 
