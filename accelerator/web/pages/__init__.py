@@ -7,12 +7,12 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from accelerator.web.pages import actions, office, programme, session
+from accelerator.web.pages import actions, office, programme, session, startup
 from accelerator.web.pages.render import render
 from accelerator.web.problems import ProblemError
 
 router = APIRouter(include_in_schema=False)
-for module in (session, programme, office, actions):
+for module in (session, programme, startup, office, actions):
     router.include_router(module.router)
 
 
