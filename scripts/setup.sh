@@ -18,12 +18,16 @@ if [ ! -f "$stamp" ]; then
     rm -f "$VENV"/.installed-*
     touch "$stamp"
 fi
-# The AsyncAPI project's own parser validates schemas/asyncapi.yaml (tests/events/test_asyncapi.py).
+# From npm, never copied into the repo: the AsyncAPI project's own parser validates
+# schemas/asyncapi.yaml (tests/events/test_asyncapi.py); htmx, its SSE extension and Swagger UI
+# are the dashboard's and /docs' static files (accelerator/web/app.py serves them).
 if command -v npm >/dev/null; then
-    npm_stamp="tools/asyncapi/node_modules/.installed-$(sha256sum tools/asyncapi/package-lock.json | cut -c1-16)"
-    if [ ! -f "$npm_stamp" ]; then
-        npm ci --prefix tools/asyncapi --no-audit --no-fund --loglevel=error >/dev/null
-        touch "$npm_stamp"
-    fi
+    for tool in tools/asyncapi tools/web; do
+        npm_stamp="$tool/node_modules/.installed-$(sha256sum "$tool/package-lock.json" | cut -c1-16)"
+        if [ ! -f "$npm_stamp" ]; then
+            npm ci --prefix "$tool" --no-audit --no-fund --loglevel=error >/dev/null
+            touch "$npm_stamp"
+        fi
+    done
 fi
 export VENV

@@ -158,10 +158,13 @@ def test_parklys_pilot_ends_in_a_procurement_and_a_roll_out(views: dict[str, Sta
 
 
 def readme_command(marker: str) -> str:
+    """The first line of a command block of README.md that names `marker` (its comment cut)."""
     text = (ROOT / "README.md").read_text()
-    match = re.search(rf"```(?:bash|sh)\n(.*{marker}.*)\n```", text)
-    assert match, f"README.md has no command with {marker!r}"
-    return match.group(1)
+    for block in re.findall(r"```(?:bash|sh)\n(.*?)```", text, flags=re.DOTALL):
+        for line in block.splitlines():
+            if marker in line:
+                return line.split("  #")[0].strip()
+    raise AssertionError(f"README.md has no command with {marker!r}")
 
 
 @pytest.mark.slow
@@ -182,3 +185,14 @@ def test_the_readme_demo_command_runs_on_a_fresh_data_directory(tmp_path: Path) 
         assert company in result.stdout
     assert "PaymentRejected" in result.stdout
     assert (tmp_path / "fresh" / "demo.db").exists()
+
+
+def test_the_readme_serve_command_is_a_real_command() -> None:
+    """`serve --demo` itself is driven for real by tests/web/test_browser.py."""
+    from typer.testing import CliRunner
+
+    from accelerator.cli import app
+
+    assert readme_command("serve --demo") == ".venv/bin/accelerator serve --demo"
+    result = CliRunner().invoke(app, ["serve", "--help"])
+    assert result.exit_code == 0 and "--demo" in result.stdout

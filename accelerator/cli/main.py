@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from accelerator.cli import challenges, open_call, operating, outcomes, programme, programme_run, reading
+from accelerator.cli import challenges, open_call, operating, outcomes, programme, programme_run, reading, web
 from accelerator.cli.context import Context
 from accelerator.cli.output import guarded
 from accelerator.settings import Settings
@@ -78,6 +78,8 @@ app.command("worker")(operating.worker)
 app.command("up")(operating.up)
 app.command("status")(operating.status)
 app.command("chaos")(operating.chaos)
+app.command("serve")(web.serve)
+app.add_typer(web.tokens, name="tokens")
 
 
 def quiet_clients() -> None:
