@@ -11,7 +11,6 @@ import typer
 from accelerator import amounts
 from accelerator.cli.context import of
 from accelerator.cli.output import console, fail, row, table
-from events.applications import Contact
 from services.intake import commands as intake
 from services.selection import commands as sel
 
@@ -90,14 +89,18 @@ def apply(
 ) -> None:
     """Submit a company's application to an open challenge."""
     amount = euros(budget, "requested_budget")
+    contact = {"name": contact_name, "email": contact_email, "phone": contact_phone}
+    # Validated as part of the application, so that an error names `contact.name`, not `name`.
     of(ctx).send(
-        lambda: intake.SubmitApplication(
-            challenge_id=challenge_id,
-            company_name=company,
-            enterprise_number=enterprise_number,
-            contact=Contact(name=contact_name, email=contact_email, phone=contact_phone),
-            proposal=proposal,
-            requested_budget=amount,
+        lambda: intake.SubmitApplication.model_validate(
+            {
+                "challenge_id": challenge_id,
+                "company_name": company,
+                "enterprise_number": enterprise_number,
+                "contact": contact,
+                "proposal": proposal,
+                "requested_budget": amount,
+            }
         )
     )
 
