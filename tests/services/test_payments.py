@@ -204,7 +204,7 @@ CAP = Decimal(10000)
 REFERENCES = ("SEPA-2027-0042", "SEPA-2027-0099")
 REST, OVER, CENT = "what is left of the award", "a cent more than that", Decimal("0.01")
 tranches = st.one_of(
-    st.sampled_from([REST, OVER]),
+    st.sampled_from([OVER, REST]),
     st.sampled_from(["4000", "3500", "7000", "2500", "1000", "3000"]).map(Decimal),
     st.decimals(min_value=Decimal("0.01"), max_value=Decimal(12000), places=2),
 )
@@ -305,7 +305,7 @@ class AGrantWhateverTheStory(RuleBasedStateMachine):
         choice repeated (as hypothesis likes to) still walks a payment to its end."""
         now = self.grant().payments[payment]
         match now.status:
-            case PaymentStatus.REQUESTED | PaymentStatus.APPROVED if choice == 9 and payment.number == 1:
+            case PaymentStatus.REQUESTED | PaymentStatus.APPROVED if choice >= 8 and payment.number == 1:
                 (rejected,) = self.given(RejectPayment(payment_id=payment, reason="programme said no"))
                 assert isinstance(rejected, PaymentRejected)
             case PaymentStatus.REQUESTED:
