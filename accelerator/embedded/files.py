@@ -90,7 +90,8 @@ def _open_for_reading(path: Path) -> Engine:
 def _read_only(path: Path) -> str:
     """How SQLite may read a store without writing a byte. A WAL store is read through its
     `-shm` file, which SQLite cannot create in a directory we may not write to: without one,
-    the store is read as immutable — safely, as a writer keeps its `-shm` file while it works."""
+    the store is read as immutable. No writer is at work then (a writer keeps its `-shm` file
+    while it works); one that starts during a read command could go unseen by it."""
     if not Path(f"{path}-shm").exists() and not os.access(path.parent, os.W_OK):
         return "immutable=1"
     return "mode=ro"
