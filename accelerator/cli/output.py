@@ -65,10 +65,13 @@ def fail(message: str) -> NoReturn:
 
 
 def validation_message(error: ValidationError) -> str:
+    """`field: rule` per problem, in pydantic's words less its "Value error, " prefix; only the
+    first letter is lowered, so that quoted input and code points (U+001B) stay as they are."""
     parts = []
     for item in error.errors():
         field = ".".join(str(p) for p in item["loc"]) or "input"
-        parts.append(f"{field}: {item['msg'].lower()}")
+        rule = item["msg"].removeprefix("Value error, ")
+        parts.append(f"{field}: {rule[:1].lower()}{rule[1:]}")
     return "; ".join(parts)
 
 

@@ -12,7 +12,6 @@ from accelerator import amounts
 from accelerator.cli import framing
 from accelerator.cli.context import of
 from accelerator.cli.output import console, fail, row, table
-from events.applications import Contact
 from services.intake import commands as intake
 from services.selection import commands as sel
 
@@ -86,20 +85,22 @@ def apply(
     institution, or citizens (a team's lead, with --member for the others)."""
     amount = euros(budget, "requested_budget")
     members = framing.members(member)
+    contact = {"name": contact_name, "email": contact_email, "phone": contact_phone}
+    # Validated as part of the application, so that an error names `contact.name`, not `name`.
     of(ctx).send(
         lambda: intake.SubmitApplication.model_validate(
-            dict(
-                challenge_id=challenge_id,
-                company_name=company,
-                enterprise_number=enterprise_number,
-                contact=Contact(name=contact_name, email=contact_email, phone=contact_phone),
-                proposal=proposal,
-                requested_budget=amount,
-                kind=kind,
-                country=country.upper() if country else None,
-                members=members,
-                invitation=invitation,
-            )
+            {
+                "challenge_id": challenge_id,
+                "company_name": company,
+                "enterprise_number": enterprise_number,
+                "contact": contact,
+                "proposal": proposal,
+                "requested_budget": amount,
+                "kind": kind,
+                "country": country.upper() if country else None,
+                "members": members,
+                "invitation": invitation,
+            }
         )
     )
 

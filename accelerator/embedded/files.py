@@ -44,7 +44,7 @@ def check_file(path: Path) -> None:
         if file.read(16) != SQLITE_HEADER:
             raise StoreError(f"store: {path} is not an accelerator store (not a SQLite database)")
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+        with sqlite3.connect(f"file:{path}?{_read_only(path)}", uri=True) as connection:
             app_id = connection.execute("PRAGMA application_id").fetchone()[0]
             check = connection.execute("PRAGMA quick_check").fetchone()[0]
     except sqlite3.DatabaseError as error:
@@ -80,12 +80,22 @@ def _open_for_reading(path: Path) -> Engine:
         engine = _engine(f"sqlite:///{path}")
         _prepare(engine)  # an empty file becomes a store, an older one is brought up to date
         return engine
-    engine = _engine(f"sqlite:///file:{path}?mode=ro&uri=true", wal=False)
+    engine = _engine(f"sqlite:///file:{path}?{_read_only(path)}&uri=true", wal=False)
     with engine.connect() as connection:
         version = connection.exec_driver_sql("PRAGMA user_version").scalar()
     if version != SCHEMA_VERSION:
         raise StoreError(f"store: {path} is read-only and from an older version; open it once writable")
     return engine
+
+
+def _read_only(path: Path) -> str:
+    """How SQLite may read a store without writing a byte. A WAL store is read through its
+    `-shm` file, which SQLite cannot create in a directory we may not write to: without one,
+    the store is read as immutable. No writer is at work then (a writer keeps its `-shm` file
+    while it works); one that starts during a read command could go unseen by it."""
+    if not Path(f"{path}-shm").exists() and not os.access(path.parent, os.W_OK):
+        return "immutable=1"
+    return "mode=ro"
 
 
 def _engine(url: str, wal: bool = True) -> Engine:

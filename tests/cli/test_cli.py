@@ -2,106 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from datetime import date
 
 import pytest
-from typer.testing import CliRunner
 
-from accelerator.cli import app
+from accelerator.bootstrap import embedded
+from accelerator.settings import Settings
+from services.kernel import VirtualClock
 from tests import builders as b
+from tests.cli.driver import WHEN, Cli, one_line
+from tests.fakes import at
 
 PARKLY_PAYMENT = f"{b.PARKLY}/kick-off/1"
-
-
-class Cli:
-    def __init__(self, store: Path) -> None:
-        self.store = store
-        self.runner = CliRunner()
-
-    def __call__(self, *args: str, now: str = "2027-01-20T10:00:00+01:00", ok: bool = True) -> str:
-        result = self.runner.invoke(app, ["--store", str(self.store), "--now", now, *args])
-        if ok:
-            assert result.exit_code == 0, result.output + result.stderr
-            return result.stdout
-        assert result.exit_code == 1, result.output
-        assert result.stdout.count("error:") == 0
-        return result.stderr
-
-    def apply(
-        self,
-        *extra: str,
-        company: str = "Parkly",
-        number: str = "0403.170.701",
-        budget: str = "10000",
-        now: str = "2027-01-20T10:00:00+01:00",
-        ok: bool = True,
-    ) -> str:
-        return self(
-            "apply",
-            "--challenge",
-            b.CHALLENGE,
-            "--company",
-            company,
-            "--enterprise-number",
-            number,
-            "--contact-name",
-            "Lotte Peeters",
-            "--contact-email",
-            "lotte@parkly.be",
-            "--proposal",
-            "Bookable loading zones",
-            "--budget",
-            budget,
-            *extra,
-            now=now,
-            ok=ok,
-        )
-
-    def snapshot(self) -> tuple[str, str]:
-        """What is stored: the log's history of Parkly and the startups table."""
-        return self("show", "Parkly", now="2027-12-31T10:00:00+01:00"), self("startups")
-
-
-@pytest.fixture
-def cli(tmp_path: Path) -> Cli:
-    cli = Cli(tmp_path / "brugge.db")
-    cli(
-        "challenge",
-        "publish",
-        b.CHALLENGE,
-        "--city",
-        "brugge",
-        "--domain",
-        "mobility",
-        "--title",
-        "Smart loading zones",
-        "--opens",
-        "2027-01-11",
-        "--closes",
-        "2027-02-12",
-        now="2027-01-04T09:00:00+01:00",
-    )
-    assert "CallOpened" in cli("scheduler", "tick", now="2027-01-11T09:00:00+01:00")
-    assert b.PARKLY in cli.apply()
-    return cli
-
-
-@pytest.fixture
-def accelerating(cli: Cli) -> Cli:
-    cli("review", "assign", "Parkly", "An Peeters")
-    cli(
-        "review",
-        "score",
-        "Parkly",
-        "An Peeters",
-        *[f"--score={c}=8" for c in ("impact", "innovation", "feasibility", "team")],
-    )
-    cli("review", "decide", "Parkly", "selected")
-    cli("offer", "accept", "Parkly")
-    assert "CohortStarted" in cli(
-        "cohort", "start", "cohort-2027", "--starts", "2027-03-01", now="2027-03-01T09:00:00+01:00"
-    )
-    return cli
 
 
 class TestTheProgrammeManagersTour:
@@ -252,6 +164,88 @@ BAD_INPUT = [
         "opens_on: input should be a valid date",
         id="impossible date",
     ),
+    pytest.param(
+        ("apply",),
+        {"budget": "1,2,3", "company": "Commas", "number": "0428.759.497"},
+        "requested_budget: '1,2,3' is not an amount in euros",
+        id="budget with separators in odd places (never EUR 123)",
+    ),
+    pytest.param(
+        ("apply",),
+        {"budget": "1e309", "company": "Exponent", "number": "0428.759.497"},
+        "requested_budget: must be an amount in euros, like 2500 or 2500,50 (got '1e309')",
+        id="budget in exponent notation",
+    ),
+    pytest.param(
+        ("apply",),
+        {"budget": "[/x]", "company": "Markup", "number": "0428.759.497"},
+        "requested_budget: must be an amount in euros, like 2500 or 2500,50 (got '[/x]')",
+        id="budget that looks like markup",
+    ),
+    pytest.param(("show", "[/bold]"), None, "startup: no startup '[/bold]'", id="show a name like markup"),
+    pytest.param(
+        (
+            "challenge",
+            "publish",
+            "Brugge Mobility",
+            "--city",
+            "brugge",
+            "--domain",
+            "mobility",
+            "--title",
+            "T",
+            "--opens",
+            "2027-04-01",
+            "--closes",
+            "2027-05-01",
+        ),
+        None,
+        "challenge_id: string should match pattern '^[a-z0-9][a-z0-9-]{1,62}$'",
+        id="a rule with brackets, printed whole",
+    ),
+    pytest.param(
+        ("apply",),
+        {"company": "Esc\x1b[2JCorp", "number": "0428.759.497"},
+        "company_name: must not contain control characters (found U+001B)",
+        id="company name with ESC",
+    ),
+    pytest.param(
+        ("apply",),
+        {"company": "Bel\x07Corp", "number": "0428.759.497"},
+        "company_name: must not contain control characters (found U+0007)",
+        id="company name with BEL",
+    ),
+    pytest.param(
+        ("apply",),
+        {"contact": "Lotte\x07", "company": "Velo", "number": "0428.759.497"},
+        "contact.name: must not contain control characters (found U+0007)",
+        id="contact name with BEL",
+    ),
+    pytest.param(
+        ("review", "assign", "Parkly", "An\x1b]0;pwned\x07"),
+        None,
+        "reviewer: must not contain control characters (found U+001B)",
+        id="reviewer that retitles the terminal",
+    ),
+    pytest.param(
+        (
+            "review",
+            "score",
+            "Parkly",
+            "An Peeters",
+            "--score",
+            "impact=\u00b2",
+            "--score",
+            "innovation=5",
+            "--score",
+            "feasibility=5",
+            "--score",
+            "team=5",
+        ),
+        None,
+        "scores.impact: must be a whole number, written criterion=value (got 'impact=\u00b2')",
+        id="superscript digit as a score",
+    ),
 ]
 
 
@@ -263,7 +257,7 @@ def test_bad_input_is_refused_with_the_field_and_the_rule_and_changes_nothing(
     before = cli.snapshot()
     error = cli.apply(ok=False, **apply_with) if apply_with is not None else cli(*args, ok=False)
     assert message in error
-    assert error.strip().startswith("error:") and len(error.strip().splitlines()) == 1
+    assert one_line(error)
     assert cli.snapshot() == before
 
 
@@ -307,26 +301,74 @@ def test_a_payment_past_the_cap_is_recorded_as_rejected_and_exits_non_zero(accel
     assert "payment_rejected" in cli("show", "Parkly")
 
 
-def test_a_foreign_file_is_refused_and_left_alone(tmp_path: Path) -> None:
-    store = tmp_path / "budget.xlsx"
-    store.write_bytes(b"Brugge budget 2027, not a database\n" * 50)
-    before = store.read_bytes()
-    error = Cli(store)("startups", ok=False)
-    assert f"store: {store} is not an accelerator store (not a SQLite database)" in error
-    assert store.read_bytes() == before
+def test_a_name_that_looks_like_markup_is_kept_and_printed_as_typed(cli: Cli) -> None:
+    name = "Acme [/bold] [red]Corp"
+    cli.apply(company=name, number="0428.759.497")
+    assert name in cli("startups")
+    assert f"{name} (0428759497)" in cli("show", name)
 
 
-def test_an_empty_file_becomes_a_new_store(tmp_path: Path) -> None:
-    store = tmp_path / "new.db"
-    store.touch()
-    assert "Startups" in Cli(store)("startups")
-    assert store.read_bytes().startswith(b"SQLite format 3")
+def request_payment(cli: Cli, amount: str, ok: bool = True) -> str:
+    iban = "BE83 4280 3870 1215"
+    return cli(
+        "payment",
+        "request",
+        "Parkly",
+        "--milestone",
+        "kick-off",
+        "--amount",
+        amount,
+        "--iban",
+        iban,
+        now=WHEN,
+        ok=ok,
+    )
 
 
-def test_a_corrupt_store_is_refused(cli: Cli) -> None:
-    data = bytearray(cli.store.read_bytes())
-    data[4096:] = b"\x00\xff" * ((len(data) - 4096) // 2)
-    cli.store.write_bytes(bytes(data))
-    for suffix in ("-wal", "-shm"):
-        Path(f"{cli.store}{suffix}").unlink(missing_ok=True)
-    assert "is corrupt" in cli("startups", ok=False)
+def requested_amounts(cli: Cli) -> list[str]:
+    """What the log holds: the amount of every payment requested."""
+    runtime = embedded(Settings(store=cli.store), VirtualClock(at(date(2027, 12, 31))))
+    return [ce.data["amount"] for ce in runtime.history(b.PARKLY) if ce.type.endswith("payment_requested.v1")]
+
+
+def test_an_amount_with_a_decimal_comma_is_two_euros_fifty(kick_off_approved: Cli) -> None:
+    request_payment(kick_off_approved, "2,50")
+    assert requested_amounts(kick_off_approved) == ["2.50"]
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        pytest.param("2,500", "amount: '2,500' is ambiguous (thousands or decimals?)", id="2,500 ambiguous"),
+        pytest.param("1,2,3", "amount: '1,2,3' is not an amount in euros", id="1,2,3 never 123"),
+        pytest.param(
+            "1e309", "amount: must be an amount in euros, like 2500 or 2500,50 (got '1e309')", id="1e309"
+        ),
+    ],
+)
+def test_a_payment_amount_that_is_not_clear_is_refused_and_changes_nothing(
+    kick_off_approved: Cli, amount: str, message: str
+) -> None:
+    before = kick_off_approved.snapshot()
+    error = request_payment(kick_off_approved, amount, ok=False)
+    assert one_line(error) and message in error
+    assert kick_off_approved.snapshot() == before
+    assert requested_amounts(kick_off_approved) == []
+
+
+def test_a_second_disbursement_under_another_reference_is_refused_as_a_double_transfer(
+    kick_off_approved: Cli,
+) -> None:
+    cli = kick_off_approved
+    request_payment(cli, "3000")
+    cli("payment", "approve", PARKLY_PAYMENT, now=WHEN)
+    cli("payment", "disbursed", PARKLY_PAYMENT, "--reference", "SEPA-2027-0042", now=WHEN)
+    assert "nothing to do" in cli("payment", "disbursed", PARKLY_PAYMENT, "--reference", "SEPA-2027-0042")
+    before = cli.snapshot()
+    error = cli("payment", "disbursed", PARKLY_PAYMENT, "--reference", "SEPA-2027-0099", ok=False)
+    assert one_line(error)
+    assert (
+        f"bank_reference: {PARKLY_PAYMENT} was already disbursed with bank reference SEPA-2027-0042, "
+        "not SEPA-2027-0099: check for a double transfer"
+    ) in error
+    assert cli.snapshot() == before

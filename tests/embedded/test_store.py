@@ -1,4 +1,5 @@
-"""The SQLite event log: append-only, optimistic concurrency, and it refuses files not its own."""
+"""The SQLite event log beyond the contract every store keeps (tests/test_event_store_contract.py):
+writers in several processes, and files that are not its own."""
 
 from __future__ import annotations
 
@@ -15,26 +16,6 @@ from tests import builders as b
 
 STREAM = f"challenge-{b.CHALLENGE}"
 META = Metadata("An Peeters")
-
-
-@pytest.fixture
-def store(tmp_path: Path, clock: VirtualClock) -> SqliteEventStore:
-    return SqliteEventStore(open_engine(tmp_path / "log.db"), clock)
-
-
-def test_appended_events_load_back_in_order(store: SqliteEventStore) -> None:
-    store.append(STREAM, 0, [b.published()], META)
-    store.append(STREAM, 1, [b.opened()], META)
-    assert store.load(STREAM) == [b.published(), b.opened()]
-    assert [p for p, _ in store.read_after(0)] == [1, 2]
-
-
-def test_a_stale_write_is_refused_and_nothing_is_written(store: SqliteEventStore) -> None:
-    store.append(STREAM, 0, [b.published()], META)
-    with pytest.raises(ConcurrencyConflict):
-        store.append(STREAM, 0, [b.published()], META)
-    assert store.load(STREAM) == [b.published()]
-    assert store.head() == 1
 
 
 def test_of_two_concurrent_writers_of_the_same_version_exactly_one_wins(
