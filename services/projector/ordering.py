@@ -36,8 +36,7 @@ class Subject(BaseModel):
 
     def receive(self, ce: CloudEvent) -> bool:
         """Take one event in; True if the views changed."""
-        stream, version = ce.stream or "", ce.streamversion or 0
-        if version < self.next_version.get(stream, 1) or any(e.id == ce.id for e in self.early):
+        if (ce.streamversion or 0) < self._expected(ce) or any(e.id == ce.id for e in self.early):
             return False  # a duplicate: already applied, or already waiting
         self.early.append(ce)
         changed = False
@@ -47,8 +46,20 @@ class Subject(BaseModel):
             changed = True
         return changed
 
+    def _expected(self, ce: CloudEvent) -> int:
+        """The version this subject takes next from the event's stream.
+
+        A stream of the subject's own (`grant-<startup>`) starts at 1. A stream shared by
+        several subjects (`hardware-<item>`, lent to one startup after another) is seen by
+        each only in part — its events for this subject, on one topic and key, so in order —
+        and starts where this subject first sees it."""
+        stream = ce.stream or ""
+        if stream in self.next_version:
+            return self.next_version[stream]
+        return 1 if stream.endswith(f"-{self.subject}") else ce.streamversion or 1
+
     def _ready(self, ce: CloudEvent) -> bool:
-        if ce.streamversion != self.next_version.get(ce.stream or "", 1):
+        if ce.streamversion != self._expected(ce):
             return False
         return ce.type in CREATORS | UNSHOWN or self.startup is not None or self.challenge is not None
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from accelerator.kafka import connections
 from accelerator.kafka.admin import create_topics
 from accelerator.kafka.workers import environment
 from services.intake.commands import PublishChallenge
@@ -118,7 +119,7 @@ def test_the_broker_going_away_while_a_command_waits_ends_in_one_line(tmp_path: 
         text=True,
     )
     try:
-        time.sleep(3)
+        sent(cluster, "intake")  # the command is on its topic: the client now waits for its reply
         subprocess.run(["bash", "deploy/kafka.sh", "stop"], cwd=ROOT, check=True, timeout=120)
     finally:
         subprocess.run(["bash", "deploy/kafka.sh", "start"], cwd=ROOT, check=True, timeout=180)
@@ -126,3 +127,15 @@ def test_the_broker_going_away_while_a_command_waits_ends_in_one_line(tmp_path: 
     assert command.returncode == 1
     assert "Traceback" not in out + err
     assert err.strip().splitlines()[-1].startswith("error: kafka: no reply to 1 command(s) within 20 s")
+
+
+def sent(cluster: Cluster, service: str, timeout: float = 120) -> None:
+    """Until a command is on the service's topic."""
+    reader = connections.consumer(cluster.settings)
+    try:
+        connections.assign_all(reader, [cluster.names.commands(service)])
+        deadline = time.monotonic() + timeout
+        while not reader.poll(timeout_ms=500):
+            assert time.monotonic() < deadline, "the command was never sent"
+    finally:
+        reader.close()
