@@ -91,6 +91,8 @@ APPLICANTS = (
 )
 
 REVIEWERS = ("An Peeters", "Koen Janssens", "Sofie Maes")
+FINANCE_OFFICER = "Marie Claes"
+"""Approves payments: never the person (or policy) that requested them."""
 CONFLICT = ("Koen Janssens", "Cargoroute", "former co-founder of Cargoroute")
 
 IBANS = {
@@ -150,8 +152,8 @@ class Programme:
     def on(self, day: date, action: Callable[[], object]) -> None:
         self.agenda[day].append(action)
 
-    def do(self, command: Command) -> list[Event]:
-        return self.runtime.handle(command).events
+    def do(self, command: Command, actor: str | None = None) -> list[Event]:
+        return self.runtime.handle(command, actor).events
 
     def refused(self, what: str, command: Command) -> None:
         try:
@@ -382,7 +384,7 @@ def _plan_tranche(p: Programme, company: str, key: str, amount: Decimal, n: int,
             pay.RequestPayment(startup_id=startup, milestone_key=key, amount=amount, iban=IBANS[company])
         ),
     )
-    p.on(_day(n + 1), lambda: p.do(pay.ApprovePayment(payment_id=payment_id)))
+    p.on(_day(n + 1), lambda: p.do(pay.ApprovePayment(payment_id=payment_id), FINANCE_OFFICER))
     if fails:
         p.on(
             _day(n + 4),

@@ -9,6 +9,8 @@ from typing import Any
 from events.applications import ApplicationSubmitted, ApplicationWithdrawn
 from events.base import READING, Event
 from events.envelope import CloudEvent, event_id, schema_uri
+from events.exports import PaymentsExported
+from events.grants import BeneficiaryAccountChanged, GrantAgreed
 from events.milestones import (
     DeliverableSubmitted,
     MilestoneApproved,
@@ -82,6 +84,9 @@ CATALOGUE: tuple[type[Event], ...] = (
     PaymentInstructed,
     PaymentDisbursed,
     PaymentFailed,
+    GrantAgreed,
+    BeneficiaryAccountChanged,
+    PaymentsExported,
     PilotProposed,
     PilotApproved,
     PilotStarted,
@@ -141,4 +146,6 @@ def parse(ce: CloudEvent) -> Event:
     if cls is None:
         raise UnknownEventType(f"type: unknown event type {ce.type!r}")
     known = {k: v for k, v in data.items() if k in cls.model_fields}
+    if cls.recorded_by and known.get(cls.recorded_by) is None and ce.actor:
+        known[cls.recorded_by] = ce.actor  # an event older than the field: its envelope knew who
     return cls.model_validate(known, context=READING)

@@ -116,13 +116,18 @@ class Application:
     submitted: bool = False
     withdrawn: bool = False
     requested_budget: Decimal = Decimal(0)
+    company_name: str = ""
 
 
 def evolve_application(state: Application, event: Event) -> Application:
     match event:
         case ApplicationSubmitted():
             return Application(
-                event.startup_id, event.city_id, submitted=True, requested_budget=event.requested_budget
+                event.startup_id,
+                event.city_id,
+                submitted=True,
+                requested_budget=event.requested_budget,
+                company_name=event.company_name,
             )
         case ApplicationWithdrawn():
             return replace(state, withdrawn=True)

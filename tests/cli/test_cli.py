@@ -18,8 +18,10 @@ class Cli:
         self.store = store
         self.runner = CliRunner()
 
-    def __call__(self, *args: str, now: str = "2027-01-20T10:00:00+01:00", ok: bool = True) -> str:
-        result = self.runner.invoke(app, ["--store", str(self.store), "--now", now, *args])
+    def __call__(
+        self, *args: str, now: str = "2027-01-20T10:00:00+01:00", ok: bool = True, actor: str = "An Peeters"
+    ) -> str:
+        result = self.runner.invoke(app, ["--store", str(self.store), "--now", now, "--as", actor, *args])
         if ok:
             assert result.exit_code == 0, result.output + result.stderr
             return result.stdout
@@ -121,7 +123,8 @@ class TestTheProgrammeManagersTour:
             "BE83 4280 3870 1215",
             now=when,
         )
-        assert "PaymentInstructed" in cli("payment", "approve", PARKLY_PAYMENT, now=when)
+        approved = cli("payment", "approve", PARKLY_PAYMENT, now=when, actor="Marie Claes")
+        assert "PaymentInstructed" in approved
         cli("payment", "disbursed", PARKLY_PAYMENT, "--reference", "SEPA-42", now=when)
         table = cli("startups")
         assert "Parkly" in table and "in accelerator" in table and "3,000.00" in table and "7,000.00" in table

@@ -48,9 +48,13 @@ def request(key: str, amount: str | int) -> RequestPayment:
     return RequestPayment(startup_id=b.PARKLY, milestone_key=key, amount=Decimal(amount), iban=b.PARKLY_IBAN)
 
 
+REQUESTER, APPROVER = "An Peeters", "Marie Claes"
+
+
 def run(spec: Spec, command: Command) -> list[object]:
-    """The command's events (the handler has stored them on the grant stream)."""
-    return list(spec.when(command))
+    """The command's events (the handler has stored them on the grant stream); a payment is
+    approved by someone else than its requester (four eyes)."""
+    return list(spec.when(command, actor=APPROVER if isinstance(command, ApprovePayment) else REQUESTER))
 
 
 class TestRequestingATranche:
@@ -64,6 +68,7 @@ class TestRequestingATranche:
                 milestone_key="kick-off",
                 amount=Decimal(3000),
                 iban=b.PARKLY_IBAN,
+                requested_by=REQUESTER,
             )
         ]
 
@@ -157,7 +162,7 @@ class TestFromApprovalToDisbursement:
 
     def test_refuses_an_unknown_payment(self) -> None:
         with pytest.raises(Rejected, match="payment_id: no payment st-unknown/kick-off/1"):
-            delivered().when(ApprovePayment(payment_id="st-unknown/kick-off/1"))
+            run(delivered(), ApprovePayment(payment_id="st-unknown/kick-off/1"))
 
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal(12000), places=2)
