@@ -32,6 +32,9 @@ class PaymentRequested(PaymentEvent):
     amount: Euros
     iban: str
     requested_by: Actor | None = None
+    on_approval_of: Actor | None = None
+    """For a tranche the policy requested: who approved the milestone that released it. Four
+    eyes: neither the requester nor this person approves the payment."""
 
 
 class PaymentApproved(PaymentEvent):

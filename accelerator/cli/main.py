@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from accelerator.cli import operating, programme, programme_run, reading
+from accelerator.cli import finance, operating, programme, programme_run, reading
 from accelerator.cli.context import Context
 from accelerator.cli.output import guarded
 from accelerator.settings import Settings
@@ -61,6 +61,8 @@ app.add_typer(programme_run.expert, name="expert")
 app.add_typer(programme_run.hardware, name="hardware")
 app.add_typer(programme_run.payment, name="payment")
 app.add_typer(programme_run.pilot, name="pilot")
+app.add_typer(finance.grant, name="grant")
+app.add_typer(finance.finance, name="finance")
 app.command("startups")(reading.startups)
 app.command("show")(reading.show)
 app.command("watch")(reading.watch)

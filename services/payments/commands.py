@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from pydantic import Field
 
-from events.base import Plain, Slug, Text
+from events.base import Actor, Plain, Slug, Text
 from events.ids import PaymentId
 from services.kernel import Command, StartupCommand
 
@@ -48,6 +48,7 @@ class RequestTranche(StartupCommand):
     is no agreement, no tranche for that milestone, or one is already live."""
 
     milestone_key: Slug
+    milestone_approved_by: Actor | None = None
 
 
 class PaymentCommand(Command):

@@ -123,7 +123,14 @@ def request_tranche(state: Grant, cmd: RequestTranche, context: Context) -> list
         return []
     amount = agreement.tranches[cmd.milestone_key]
     iban = agreement.account.iban
-    return _requested(state, cmd.startup_id, cmd.milestone_key, amount, iban, participation, context)
+    requested = _requested(state, cmd.startup_id, cmd.milestone_key, amount, iban, participation, context)
+    return [_on_approval_of(e, cmd.milestone_approved_by) for e in requested]
+
+
+def _on_approval_of(event: Event, person: str | None) -> Event:
+    if isinstance(event, PaymentRequested) and person:
+        return event.model_copy(update={"on_approval_of": person})
+    return event
 
 
 def _in_accelerator(startup_id: str, context: Context) -> Participation:
@@ -214,14 +221,18 @@ def _event(state: Grant, payment: Payment, cls: Callable[..., Event], **fields: 
 
 
 def approve(state: Grant, cmd: ApprovePayment, context: Context) -> list[Event]:
-    payment = _payment(state, cmd.payment_id, PaymentStatus.REQUESTED)
     if context.by_system:
-        raise Rejected(
-            "actor", f"{context.actor} may not approve payments: a person approves {cmd.payment_id}"
-        )
+        raise Rejected("actor", f"{context.actor} may not approve payments: a person approves them")
+    payment = _payment(state, cmd.payment_id, PaymentStatus.REQUESTED)
     if same_actor(context.actor, payment.requested_by):
         raise Rejected(
             "actor", f"{context.actor} requested {cmd.payment_id} and may not also approve it (four eyes)"
+        )
+    if same_actor(context.actor, payment.on_approval_of):
+        raise Rejected(
+            "actor",
+            f"{context.actor} approved the milestone that requested {cmd.payment_id} "
+            "and may not also approve the payment (four eyes)",
         )
     over = _over_cap(state.committed() - payment.amount, payment.amount, context.rules.grant_cap)
     if over:  # only if the cap was lowered since the request
@@ -324,7 +335,13 @@ def requests_tranches(event: Event) -> list[Command]:
     """Policy: an approved milestone asks for the tranche the startup's agreement ties to it."""
     match event:
         case MilestoneApproved():
-            return [RequestTranche(startup_id=event.startup_id, milestone_key=event.key)]
+            return [
+                RequestTranche(
+                    startup_id=event.startup_id,
+                    milestone_key=event.key,
+                    milestone_approved_by=event.approved_by,
+                )
+            ]
     return []
 
 

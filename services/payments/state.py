@@ -62,6 +62,7 @@ class Payment:
     attempts: int = 0
     bank_reference: str = ""
     requested_by: str | None = None
+    on_approval_of: str | None = None
     approved_by: str | None = None
     end_to_end_ids: tuple[str, ...] = ()
     """One per attempt, in order: the last is the current attempt's."""
@@ -123,6 +124,7 @@ def evolve(state: Grant, event: Event) -> Grant:
                 event.amount,
                 event.iban,
                 requested_by=event.requested_by,
+                on_approval_of=event.on_approval_of,
             )
             return replace(state, city_id=event.city_id).with_payment(payment)
         case PaymentApproved():
