@@ -44,9 +44,9 @@ def export_command(settings: Settings) -> ExportPayments:
     )
 
 
-def export(runtime: Runtime, settings: Settings, actor: str | None = None) -> PaymentsExported | None:
+def export(runtime: Runtime, command: ExportPayments, actor: str | None = None) -> PaymentsExported | None:
     """Record an export of every pending transfer; None when nothing is pending."""
-    outcome = runtime.handle(export_command(settings), actor)
+    outcome = runtime.handle(command, actor)
     return next((e for e in outcome.events if isinstance(e, PaymentsExported)), None)
 
 

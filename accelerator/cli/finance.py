@@ -85,7 +85,7 @@ def export(
 ) -> None:
     """Write every instructed transfer not yet exported into one pain.001 file for the bank."""
     c = of(ctx)
-    exported = guarded(lambda: money.export(c.runtime, c.settings))
+    exported = guarded(lambda: money.export(c.runtime, money.export_command(c.settings)))
     if exported is None:
         say("nothing to export: every instructed transfer is in a file already")
         return
