@@ -56,6 +56,9 @@ class Cluster:
             partitions=3,
             session_timeout_ms=6000,
             reply_timeout_seconds=90,
+            finance_outbox=logs / "outbox",
+            debtor_name="Stad Brugge",
+            debtor_iban="BE68539007547034",
         )
         create_topics(self.settings)
         self.names = Names(self.settings.topic_prefix)
