@@ -20,11 +20,11 @@ from tests.services.finance import BOOKKEEPER, EXPORT, agreed, instructed, payme
 KICK_OFF_E2E = f"{b.PARKLY}/kick-off/1/1"
 
 
-def exported(
-    spec_keys: tuple[str, ...] = ("kick-off", "poc-delivered"), **changes: object
-) -> PaymentsExported:
-    spec = agreed(*spec_keys)
-    for key in spec_keys:
+def exported(**changes: object) -> PaymentsExported:
+    """Kick-off and PoC delivered instructed, then exported (the export command with `changes`)."""
+    keys = ("kick-off", "poc-delivered")
+    spec = agreed(*keys)
+    for key in keys:
         instructed(spec, key)
     (event,) = run(spec, EXPORT.model_copy(update=changes), actor=BOOKKEEPER)
     assert isinstance(event, PaymentsExported)
