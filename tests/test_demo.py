@@ -146,6 +146,19 @@ def startup_of(finished: DemoRun, company: str) -> str:
     return next(v.startup_id for v in finished.runtime.startups() if v.company_name == company)
 
 
+def test_every_event_names_who_gave_its_command(finished: DemoRun) -> None:
+    history = finished.runtime.history()
+    assert history and all(ce.actor for ce in history)
+    actors = {ce.actor for ce in history}
+    assert {
+        "Lotte Claes",
+        "Marie Claes",
+        "Jan Bogaert",
+        "system:requests-tranches",
+        "system:scheduler",
+    } <= actors
+
+
 def test_the_read_model_matches_a_replay_of_the_log(finished: DemoRun) -> None:
     report = queries.rebuild(finished.runtime)
     assert report.matches, report.differences
