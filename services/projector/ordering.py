@@ -16,12 +16,14 @@ from pydantic import BaseModel
 
 from events import CloudEvent, parse
 from events.applications import ApplicationSubmitted
+from events.exports import PaymentsExported
 from events.programme import ChallengePublished, CohortStarted
 from services.projector.views import ChallengeView, Projection, StartupView
 
 CREATORS = {ApplicationSubmitted.event_type(), ChallengePublished.event_type()}
-UNSHOWN = {CohortStarted.event_type()}
-"""Events no view shows: taken in order and dropped, never kept waiting."""
+UNSHOWN = {CohortStarted.event_type(), PaymentsExported.event_type()}
+"""Events no view shows (a cohort, a programme's SEPA file): taken in order and dropped,
+never kept waiting for a view that will never exist."""
 
 
 class Subject(BaseModel):

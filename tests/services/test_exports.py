@@ -138,3 +138,18 @@ def test_a_file_that_would_not_validate_is_refused_before_anything_is_recorded(
     ):
         run(spec, EXPORT)
     assert spec.stored() == before
+
+
+def test_the_kafka_projector_drops_an_export_in_order_instead_of_keeping_it_waiting() -> None:
+    from datetime import UTC, datetime
+
+    from events import envelope
+    from services.projector.ordering import Subject
+
+    event = exported()
+    ce = envelope(
+        event, source="t", time=datetime(2027, 3, 15, tzinfo=UTC), stream="exports-brugge-2027", version=1
+    )
+    subject = Subject(subject=event.subject)
+    subject.receive(ce)
+    assert subject.early == [] and subject.next_version == {"exports-brugge-2027": 2}
