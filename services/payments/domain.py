@@ -10,8 +10,7 @@ the rules say so. Payment ids are stable; finance's and the bank's answers are i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from decimal import Decimal
+from collections.abc import Callable
 
 from events.base import Event
 from events.ids import PaymentId
@@ -22,13 +21,12 @@ from events.payments import (
     PaymentFailed,
     PaymentInstructed,
     PaymentRejected,
-    PaymentRequested,
 )
 from services.intake.domain import APPLICATION
 from services.kernel import Command, Context, Decider, Rejected, same_actor, unhandled
-from services.participation.domain import PARTICIPATION, MilestoneStatus, Participation, Status
-from services.payments.accounts import valid_iban
-from services.payments.agreement import agree, change_account, whole_cents
+from services.participation.domain import PARTICIPATION
+from services.payments import requests
+from services.payments.agreement import agree, change_account
 from services.payments.commands import (
     AgreeGrant,
     ApprovePayment,
@@ -64,9 +62,9 @@ def decide(state: Grant, command: Command, context: Context) -> list[Event]:
         case ChangeBeneficiaryAccount():
             return change_account(state, command, context)
         case RequestPayment():
-            return request(state, command, context)
+            return requests.request(state, command, context)
         case RequestTranche():
-            return request_tranche(state, command, context)
+            return requests.request_tranche(state, command, context)
         case ApprovePayment():
             return approve(state, command, context)
         case RejectPayment():
@@ -80,124 +78,6 @@ def decide(state: Grant, command: Command, context: Context) -> list[Event]:
         case RetryPayment():
             return retry(state, command)
     unhandled(command)
-
-
-def request(state: Grant, cmd: RequestPayment, context: Context) -> list[Event]:
-    """A tranche asked for by a person: the agreement's amount and account unless told."""
-    participation = _in_accelerator(cmd.startup_id, context)
-    agreement = state.agreement
-    amount = _amount(cmd, agreement.tranches if agreement else {})
-    if agreement is None:
-        if not cmd.iban:
-            raise Rejected("iban", f"{cmd.startup_id} has no grant agreement: give the IBAN to pay")
-        iban = valid_iban(cmd.iban).compact
-    else:
-        iban = agreement.account.iban
-        if cmd.iban and valid_iban(cmd.iban).compact != iban:
-            raise Rejected("iban", "the grant agreement pays another account: change the account first")
-    _milestone_approved(participation, cmd.milestone_key)
-    if live := state.live(cmd.milestone_key):
-        raise Rejected("milestone_key", f"a tranche for {cmd.milestone_key} is already {live.payment_id}")
-    return _requested(state, cmd.startup_id, cmd.milestone_key, amount, iban, participation, context)
-
-
-def _amount(cmd: RequestPayment, tranches: Mapping[str, Decimal]) -> Decimal:
-    if cmd.amount is not None:
-        return whole_cents(cmd.amount, "amount")
-    if cmd.milestone_key not in tranches:
-        raise Rejected(
-            "amount", f"no grant agreement sets a tranche for {cmd.milestone_key}: give the amount"
-        )
-    return tranches[cmd.milestone_key]
-
-
-def request_tranche(state: Grant, cmd: RequestTranche, context: Context) -> list[Event]:
-    """The policy's request: the agreement's tranche once, and nothing in every other case
-    (no agreement, no tranche there, one already live: a redelivery asks again harmlessly)."""
-    agreement = state.agreement
-    if agreement is None or cmd.milestone_key not in agreement.tranches or state.live(cmd.milestone_key):
-        return []
-    participation = context.read(PARTICIPATION, cmd.startup_id)
-    milestone = participation.milestones.get(cmd.milestone_key)
-    if milestone is None or milestone.status is not MilestoneStatus.APPROVED:
-        return []
-    amount = agreement.tranches[cmd.milestone_key]
-    iban = agreement.account.iban
-    requested = _requested(state, cmd.startup_id, cmd.milestone_key, amount, iban, participation, context)
-    return [_on_approval_of(e, cmd.milestone_approved_by) for e in requested]
-
-
-def _on_approval_of(event: Event, person: str | None) -> Event:
-    if isinstance(event, PaymentRequested) and person:
-        return event.model_copy(update={"on_approval_of": person})
-    return event
-
-
-def _in_accelerator(startup_id: str, context: Context) -> Participation:
-    participation: Participation = context.read(PARTICIPATION, startup_id)
-    if participation.status is Status.NOT_STARTED:
-        raise Rejected("startup_id", f"{startup_id} is not in the accelerator")
-    return participation
-
-
-def _milestone_approved(participation: Participation, key: str) -> None:
-    milestone = participation.milestones.get(key)
-    if milestone is None or milestone.status is not MilestoneStatus.APPROVED:
-        raise Rejected("milestone_key", f"milestone {key} is not approved")
-
-
-def _requested(
-    state: Grant,
-    startup_id: str,
-    key: str,
-    amount: Decimal,
-    iban: str,
-    participation: Participation,
-    context: Context,
-) -> list[Event]:
-    earlier = [p for p in state.payments.values() if p.milestone_key == key]
-    payment_id = PaymentId.of(startup_id, key, len(earlier) + 1)
-    award = (
-        state.agreement.award if state.agreement else context.read(APPLICATION, startup_id).requested_budget
-    )
-    taken = state.committed()
-    over = _over_cap(taken, amount, context.rules.grant_cap) or _over_award(taken, amount, award)
-    city = participation.city_id
-    if over:
-        return [
-            PaymentRejected(
-                startup_id=startup_id, city_id=city, payment_id=payment_id, amount=amount, reason=over
-            )
-        ]
-    return [
-        PaymentRequested(
-            startup_id=startup_id,
-            city_id=city,
-            payment_id=payment_id,
-            milestone_key=key,
-            amount=amount,
-            iban=iban,
-            requested_by=context.actor,
-        )
-    ]
-
-
-def _over_cap(committed: Decimal, amount: Decimal, cap: Decimal) -> str | None:
-    if committed + amount <= cap:
-        return None
-    return (
-        f"amount: EUR {amount:,.2f} would bring the grant to EUR {committed + amount:,.2f}, "
-        f"above the EUR {cap:,.0f} cap (EUR {cap - committed:,.2f} left)"
-    )
-
-
-def _over_award(committed: Decimal, amount: Decimal, award: Decimal) -> str | None:
-    if committed + amount <= award:
-        return None
-    return (
-        f"amount: EUR {amount:,.2f} would bring the grant to EUR {committed + amount:,.2f}, "
-        f"above the EUR {award:,.2f} this startup was awarded (EUR {award - committed:,.2f} left)"
-    )
 
 
 def _payment(state: Grant, payment_id: PaymentId, *allowed: PaymentStatus) -> Payment:
@@ -234,7 +114,7 @@ def approve(state: Grant, cmd: ApprovePayment, context: Context) -> list[Event]:
             f"{context.actor} approved the milestone that requested {cmd.payment_id} "
             "and may not also approve the payment (four eyes)",
         )
-    over = _over_cap(state.committed() - payment.amount, payment.amount, context.rules.grant_cap)
+    over = requests.over_cap(state.committed() - payment.amount, payment.amount, context.rules.grant_cap)
     if over:  # only if the cap was lowered since the request
         return [_event(state, payment, PaymentRejected, reason=over)]
     return [_event(state, payment, PaymentApproved, approved_by=context.actor)]
