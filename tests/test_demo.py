@@ -190,3 +190,23 @@ def test_the_readme_demo_command_runs_on_a_fresh_data_directory(tmp_path: Path) 
         assert company in result.stdout
     assert "PaymentRejected" in result.stdout
     assert (tmp_path / "fresh" / "demo.db").exists()
+
+
+def test_the_cities_feeds_carry_no_account_data(embedded_demo: DemoRun) -> None:
+    """Agreements, instructions and exports happened, yet no city received an IBAN, a BIC or
+    an account holder (the embedded runtime's feed; tests/kafka covers the city topics)."""
+    from sqlmodel import Session, select
+
+    from accelerator.demo import IBANS
+    from accelerator.embedded.runtime import EmbeddedRuntime
+    from accelerator.embedded.tables import FeedRow
+
+    runtime = embedded_demo.runtime
+    assert isinstance(runtime, EmbeddedRuntime)
+    with Session(runtime.engine) as session:
+        published = [row.envelope for row in session.exec(select(FeedRow))]
+    text = "\n".join(published)
+    assert "grant_agreed" in text and "payment_instructed" in text
+    for secret in ('"iban"', '"bic"', '"account_holder"', '"lines"', "KREDBEBB", ' BV"'):
+        assert secret not in text, secret
+    assert not any(iban.replace(" ", "") in text for iban in IBANS.values())
