@@ -10,6 +10,8 @@ four-eyes rules are decided on them.
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import Field
 
 from events.base import Actor, Euros, Plain, Slug, StartupEvent, Text
@@ -71,6 +73,8 @@ class PaymentDisbursed(PaymentEvent):
     bank_reference: Plain = ""
     end_to_end_id: str = ""
     confirmed_by: Actor | None = None
+    booked_on: date | None = None
+    """The day the bank booked the transfer (from its camt.054 or CSV), when it said."""
 
 
 class PaymentFailed(PaymentEvent):

@@ -76,6 +76,7 @@ class RecordDisbursement(PaymentCommand):
 
     bank_reference: Plain = ""
     end_to_end_id: Plain = ""
+    booked_on: date | None = None
 
 
 class RecordPaymentFailure(PaymentCommand):

@@ -179,7 +179,11 @@ def record_disbursement(state: Grant, cmd: RecordDisbursement, context: Context)
             "actor",
             f"{context.actor} approved {cmd.payment_id} and may not also confirm it was paid (four eyes)",
         )
-    fields = {"bank_reference": cmd.bank_reference, "end_to_end_id": payment.end_to_end_id}
+    fields = {
+        "bank_reference": cmd.bank_reference,
+        "end_to_end_id": payment.end_to_end_id,
+        "booked_on": cmd.booked_on,
+    }
     return [
         _event(
             state, payment, PaymentDisbursed, attempt=payment.attempts, confirmed_by=context.actor, **fields

@@ -114,7 +114,10 @@ def judge(line: BankLine, attempt: Attempt | None) -> Command | str | None:
                 f"booked, but {payment_id} attempt {attempt.number} is recorded as failed: a double transfer?"
             )
         return RecordDisbursement(
-            payment_id=payment_id, bank_reference=line.reference, end_to_end_id=line.end_to_end_id
+            payment_id=payment_id,
+            bank_reference=line.reference,
+            end_to_end_id=line.end_to_end_id,
+            booked_on=line.on,
         )
     if attempt.status == "disbursed":
         return f"returned by the bank, but {payment_id} is recorded as disbursed: reconcile it with the bank"

@@ -92,6 +92,8 @@ def test_the_banks_camt054_records_the_disbursement_and_the_return(
         ("payment_disbursed", f"{b.PARKLY}/kick-off/1"),
         ("payment_failed", f"{b.PARKLY}/poc-delivered/1"),
     }
+    paid = next(parse(ce) for ce in done.recorded if ce.type.endswith("payment_disbursed.v1"))
+    assert paid.booked_on == date(2027, 3, 17)  # type: ignore[attr-defined]
     failed = next(parse(ce) for ce in done.recorded if ce.type.endswith("payment_failed.v1"))
     assert failed.reason == "AC04 Closed account"  # type: ignore[attr-defined]
     (view,) = runtime.startups()
