@@ -29,8 +29,8 @@ def show_ledger(book: Book, format_: str, by: str, out: Path | None) -> None:
             fail("out: an Excel ledger needs a file: --out ledger.xlsx")
         ledger_xlsx(out, found, groups, by, bank)
     else:
-        _table(found, "Grant ledger (EUR)")
-        _table(groups, f"Totals by {by} (EUR)")
+        _table(found, "Grant ledger (EUR)", ("company", "city", "challenge"))
+        _table(groups, f"Totals by {by} (EUR)", (by,))
     if out is not None:
         say(f"ledger -> {out}")
     say(
@@ -40,8 +40,11 @@ def show_ledger(book: Book, format_: str, by: str, out: Path | None) -> None:
     )
 
 
-def _table(found: list[Row], title: str) -> None:
-    grid = table("company", "city", "challenge", *AMOUNTS, title=title)
+def _table(found: list[Row], title: str, names: tuple[str, ...]) -> None:
+    grid = table(*names, *AMOUNTS, title=title)
+    for column in grid.columns[len(names) :]:
+        column.justify = "right"
     for r in found:
-        row(grid, r.name, r.city, r.challenge, *(money(a) for a in r.amounts()))
+        labels = (r.name, r.city, r.challenge)[: len(names)]
+        row(grid, *labels, *(money(a) for a in r.amounts()))
     console.print(grid)
