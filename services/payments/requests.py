@@ -56,9 +56,11 @@ def _amount(cmd: RequestPayment, tranches: Mapping[str, Decimal]) -> Decimal:
 
 def request_tranche(state: Grant, cmd: RequestTranche, context: Context) -> list[Event]:
     """The policy's request: the agreement's tranche once, and nothing in every other case
-    (no agreement, no tranche there, one already live: a redelivery asks again harmlessly)."""
+    (no agreement, no tranche there, a payment for that milestone already — even one rejected
+    since: then a person asks again). A redelivery therefore asks for nothing."""
     agreement = state.agreement
-    if agreement is None or cmd.milestone_key not in agreement.tranches or state.live(cmd.milestone_key):
+    asked = any(p.milestone_key == cmd.milestone_key for p in state.payments.values())
+    if agreement is None or cmd.milestone_key not in agreement.tranches or asked:
         return []
     participation = context.read(PARTICIPATION, cmd.startup_id)
     milestone = participation.milestones.get(cmd.milestone_key)

@@ -117,6 +117,8 @@ class TestTranchesRequestedByPolicy:
             MANAGER,
         )
         assert run(spec, command, actor="system:requests-tranches") == [], "a redelivery asks for nothing"
+        run(spec, pay.RejectPayment(payment_id=payment("kick-off"), reason="wrong milestone report"))
+        assert run(spec, command, actor="system:requests-tranches") == [], "nor after a person rejected it"
 
     def test_nothing_without_an_agreement_or_without_a_tranche_there(self) -> None:
         command = pay.RequestTranche(startup_id=b.PARKLY, milestone_key="kick-off")
