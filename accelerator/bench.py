@@ -43,7 +43,7 @@ def embedded_demo() -> int:
     with tempfile.TemporaryDirectory() as folder:
         clock = demo_clock()
         runtime = embedded(Settings(store=Path(folder) / "bench.db"), clock)
-        run_demo(runtime, clock, say=lambda _line: None)
+        run_demo(runtime, clock, say=lambda _line: None, folder=Path(folder) / "finance")
         events = len(runtime.history())
         runtime.close()
         return events
@@ -64,7 +64,8 @@ def kafka_demo() -> int:
     try:
         clock = demo_clock()
         runtime = KafkaRuntime(settings, clock)
-        run_demo(runtime, clock, say=lambda _line: None)
+        with tempfile.TemporaryDirectory() as folder:
+            run_demo(runtime, clock, say=lambda _line: None, folder=Path(folder))
         runtime.startups()  # projected into PostgreSQL, too
         events = len(runtime.history())
         runtime.close()
@@ -87,7 +88,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         clock = demo_clock()
         runtime = embedded(Settings(store=Path(folder) / "bench.db"), clock)
-        run_demo(runtime, clock, say=lambda _line: None)
+        run_demo(runtime, clock, say=lambda _line: None, folder=Path(folder) / "finance")
         log_size = len(runtime.history())
         replay_seconds, _ = timed(lambda: (runtime.replay(), log_size)[1], options.runs)
         rows.append(("embedded replay of the demo log", replay_seconds, log_size, "events"))

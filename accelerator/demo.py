@@ -2,8 +2,10 @@
 
 Three challenges, thirteen applicants, reviews with a conflict of interest, a declined offer
 filled from the waitlist, six startups through milestones (late, sent back, overdue, one
-terminated), tranche payments (one bank failure retried, one request refused at the
-EUR 10,000 cap) and two pilots; then an open cross-border call with both tracks, and a
+terminated), grant agreements whose tranches approved milestones request, four-eyes payment
+approvals, weekly SEPA exports answered by the bank's camt.054 (one transfer returned, paid
+again to a new account), a request refused at the EUR 10,000 cap, and two pilots
+(accelerator/demo_finance.py); then an open cross-border call with both tracks, and a
 procurement after Parkly's pilot (accelerator/demo_open.py). Every step goes through the same
 commands as the CLI.
 """
@@ -11,12 +13,15 @@ commands as the CLI.
 from __future__ import annotations
 
 import random
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 
+from accelerator import demo_finance as money
 from accelerator.demo_open import plan_open_innovation
 from accelerator.runtime import Runtime
 from events.applications import Contact
@@ -144,6 +149,8 @@ class Programme:
             for a in APPLICANTS
         }
         self.refusals: list[str] = []
+        self.folder = Path()
+        self.payments: money.PaymentRun | None = None
 
     def describe(self, event: Event) -> str:
         names = {v: k for k, v in self.ids.items()}
@@ -153,12 +160,12 @@ class Programme:
     def on(self, day: date, action: Callable[[], object]) -> None:
         self.agenda[day].append(action)
 
-    def do(self, command: Command) -> list[Event]:
-        return self.runtime.handle(command).events
+    def do(self, command: Command, actor: str | None = None) -> list[Event]:
+        return self.runtime.handle(command, actor).events
 
-    def refused(self, what: str, command: Command) -> None:
+    def refused(self, what: str, command: Command, actor: str | None = None) -> None:
         try:
-            self.runtime.handle(command)
+            self.runtime.handle(command, actor)
         except Rejected as refusal:
             self.refusals.append(str(refusal))
             self.say(f"refused as it should be — {what}: {refusal}")
@@ -176,8 +183,13 @@ class Programme:
             day += timedelta(days=1)
 
 
-def run_demo(runtime: Runtime, clock: VirtualClock, say: Say = print) -> Programme:
+def run_demo(
+    runtime: Runtime, clock: VirtualClock, say: Say = print, folder: Path | None = None
+) -> Programme:
+    """The whole programme; the SEPA files and the bank's answers are written in `folder`
+    (default: a new temporary folder)."""
     programme = Programme(runtime, clock, say)
+    programme.folder = folder or Path(tempfile.mkdtemp(prefix="accelerator-demo-"))
     _plan_calls(programme)
     _plan_selection(programme)
     _plan_accelerator(programme)
@@ -314,7 +326,39 @@ def _plan_accelerator(p: Programme) -> None:
     p.on(COHORT_START, start_cohort)
     for company, journey in JOURNEYS.items():
         _plan_journey(p, company, journey)
+    _plan_grants(p)
     _plan_extras(p)
+
+
+def _plan_grants(p: Programme) -> None:
+    """Agreements on day 2 (default schedule: 30 % at kick-off, 70 % at PoC delivered), and a
+    payment run every Monday; the bank returns the transfers of the journeys that say so."""
+    budgets = {a.company: a.budget for a in APPLICANTS}
+
+    def agree_all() -> None:
+        for company in JOURNEYS:
+            money.agree(p, company, budgets[company], IBANS[company])
+        p.say(f"{_day(2)}  six grant agreements: 30 % at kick-off, 70 % at PoC delivered")
+
+    p.on(_day(2), agree_all)
+    returned = {
+        f"{p.ids[company]}/{key}/1/1"
+        for company, journey in JOURNEYS.items()
+        for key in journey.payment_fails
+    }
+    p.payments = money.PaymentRun(p, p.folder, returned, END)
+    p.payments.plan(_day(7))
+    parkly = p.ids["Parkly"]
+    p.on(
+        _day(15),
+        lambda: p.refused(
+            "changing an account while a transfer to it is with the bank",
+            pay.ChangeBeneficiaryAccount(
+                startup_id=parkly, iban=IBANS["Canal Clean"], account_holder="Parkly BV"
+            ),
+            money.PROGRAMME_MANAGER,
+        ),
+    )
 
 
 def _day(n: int) -> date:
@@ -323,7 +367,6 @@ def _day(n: int) -> date:
 
 def _plan_journey(p: Programme, company: str, journey: Journey) -> None:
     startup = p.ids[company]
-    budget = next(a.budget for a in APPLICANTS if a.company == company)
     percent = {line.key: line.tranche_percent for line in RULES.plan}
     for key, n in journey.submits.items():
         p.on(
@@ -361,47 +404,27 @@ def _plan_journey(p: Programme, company: str, journey: Journey) -> None:
             review_day = n + 10
         p.on(_day(review_day), lambda k=key: _approve(p, company, k))  # type: ignore[misc]
         if percent[key]:
-            amount = (budget * percent[key] / 100).quantize(Decimal("0.01"))
-            _plan_tranche(p, company, key, amount, review_day + 1, key in journey.payment_fails)
+            p.on(_day(review_day + 1), lambda k=key: _approve_tranche(p, company, k))  # type: ignore[misc]
     if journey.terminated_on_day:
         p.on(_day(journey.terminated_on_day), lambda: _terminate(p, company))
 
 
 def _approve(p: Programme, company: str, key: str) -> None:
-    p.do(acc.ApproveMilestone(startup_id=p.ids[company], key=key))
-    p.say(f"{p.clock.now().date()}  {company}: milestone {key} approved")
+    p.do(acc.ApproveMilestone(startup_id=p.ids[company], key=key), money.PROGRAMME_MANAGER)
+    p.say(f"{p.clock.now().date()}  {company}: milestone {key} approved (its tranche is requested)")
+
+
+def _approve_tranche(p: Programme, company: str, key: str) -> None:
+    """Four eyes: the finance officer approves what the programme manager's approval released."""
+    approve = pay.ApprovePayment(payment_id=f"{p.ids[company]}/{key}/1")
+    if (company, key) == ("Parkly", "kick-off"):
+        p.refused("the milestone's approver approving its tranche", approve, money.PROGRAMME_MANAGER)
+    p.do(approve, money.FINANCE_OFFICER)
 
 
 def _terminate(p: Programme, company: str) -> None:
     p.do(acc.TerminateParticipation(startup_id=p.ids[company], reason="the team could not staff the PoC"))
     p.say(f"{p.clock.now().date()}  {company} leaves the programme (terminated)")
-
-
-def _plan_tranche(p: Programme, company: str, key: str, amount: Decimal, n: int, fails: bool) -> None:
-    startup = p.ids[company]
-    payment_id = f"{startup}/{key}/1"
-    p.on(
-        _day(n),
-        lambda: p.do(
-            pay.RequestPayment(startup_id=startup, milestone_key=key, amount=amount, iban=IBANS[company])
-        ),
-    )
-    p.on(_day(n + 1), lambda: p.do(pay.ApprovePayment(payment_id=payment_id)))
-    if fails:
-        p.on(
-            _day(n + 4),
-            lambda: p.do(
-                pay.RecordPaymentFailure(payment_id=payment_id, reason="AC04: account closed at the bank")
-            ),
-        )
-        p.on(_day(n + 5), lambda: p.do(pay.RetryPayment(payment_id=payment_id)))
-        n += 4
-    p.on(_day(n + 4), lambda: _disbursed(p, company, payment_id, amount))
-
-
-def _disbursed(p: Programme, company: str, payment_id: str, amount: Decimal) -> None:
-    p.do(pay.RecordDisbursement(payment_id=payment_id, bank_reference=f"SEPA-{payment_id}"))
-    p.say(f"{p.clock.now().date()}  finance disbursed EUR {amount:,.2f} to {company}")
 
 
 def _plan_extras(p: Programme) -> None:

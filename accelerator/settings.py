@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import AwareDatetime, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from events.base import Actor
+from events.base import Actor, Slug
 
 
 def _os_user() -> str:
@@ -31,6 +31,18 @@ class Settings(BaseSettings):
     scheduler_interval_seconds: int = 60
     public_url: str = "http://127.0.0.1:8000"
     """Where the public challenge pages are served: the DCAT-AP description links to them."""
+
+    # Finance: the programme's SEPA exports
+    programme: Slug = "accelerator"
+    """The programme whose exports stream numbers the pain.001 files (their MsgId)."""
+    debtor_name: str = ""
+    debtor_iban: str = ""
+    debtor_bic: str = ""
+    """The programme's own account, that pays the grants (the city's or the lead partner's)."""
+    pain001_version: Literal["pain.001.001.09", "pain.001.001.03"] = "pain.001.001.09"
+    """pain.001.001.09 (ISO 20022 2019, the SEPA rulebook's since 2023); .03 for banks still on 2009."""
+    finance_outbox: Path = Path(".accelerator") / "exports"
+    """Where the Kafka runtime's exporter worker writes each pain.001 file, for the bank upload."""
 
     # The Kafka runtime
     kafka_bootstrap_servers: str = "127.0.0.1:9092"

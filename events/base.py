@@ -83,6 +83,9 @@ class Event(BaseModel):
     version: ClassVar[int] = 1
     private: ClassVar[frozenset[str]] = frozenset()
     """Fields with personal or banking data: removed before an event reaches a city's topic."""
+    recorded_by: ClassVar[str | None] = None
+    """The field naming who did it (a domain fact, e.g. `requested_by` for four-eyes rules).
+    The tolerant reader fills it from the envelope's `actor` for events stored before it existed."""
 
     @classmethod
     def event_type(cls) -> str:

@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import Field
 
-from events.base import Slug, StartupEvent, Text
+from events.base import Actor, Slug, StartupEvent, Text
 
 
 class MilestonePlanned(StartupEvent):
@@ -28,9 +28,12 @@ class DeliverableSubmitted(StartupEvent):
 
 class MilestoneApproved(StartupEvent):
     family = "milestones"
+    recorded_by = "approved_by"
     city_id: Slug
     key: Slug
     tranche_percent: int = Field(ge=0, le=100)
+    approved_by: Actor | None = None
+    """Who approved the deliverable: a tranche it releases is not also approved by them."""
 
 
 class MilestoneSentBack(StartupEvent):

@@ -10,6 +10,8 @@ from events import legacy
 from events.applications import ApplicantKind, ApplicationSubmitted, ApplicationWithdrawn, RegistrationScheme
 from events.base import READING, Event
 from events.envelope import CloudEvent, event_id, schema_uri
+from events.exports import PaymentsExported
+from events.grants import BeneficiaryAccountChanged, GrantAgreed
 from events.ideas import IdeaInvited, IdeaShortlisted, IdeaSubmitted
 from events.milestones import (
     DeliverableSubmitted,
@@ -96,6 +98,9 @@ CATALOGUE: tuple[type[Event], ...] = (
     PaymentInstructed,
     PaymentDisbursed,
     PaymentFailed,
+    GrantAgreed,
+    BeneficiaryAccountChanged,
+    PaymentsExported,
     PilotProposed,
     PilotApproved,
     PilotStarted,
@@ -195,4 +200,6 @@ def parse(ce: CloudEvent) -> Event:
     if cls is None:
         raise UnknownEventType(f"type: unknown event type {ce.type!r}")
     known = {k: v for k, v in data.items() if k in cls.model_fields}
+    if cls.recorded_by and known.get(cls.recorded_by) is None and ce.actor:
+        known[cls.recorded_by] = ce.actor  # an event older than the field: its envelope knew who
     return cls.model_validate(known, context=READING)

@@ -78,11 +78,14 @@ def registry(services: tuple[str, ...], cities: tuple[str, ...] = ()) -> list[To
         Topic(
             FINANCE,
             "the startup id",
-            "Payment instructions and their outcomes for finance systems; "
-            "finance answers with RecordDisbursement or RecordPaymentFailure commands on "
-            f"{command_topic('payments')} with the same payment_id.",
+            "Grant agreements, payment instructions (IBAN, BIC, account holder, the attempt's SEPA "
+            "end_to_end_id; the envelope's actor says who gave each command), SEPA exports "
+            "(PaymentsExported: file id, payments, total, control sum) and outcomes, for finance "
+            "systems; they answer with RecordDisbursement or RecordPaymentFailure commands on "
+            f"{command_topic('payments')} with the same payment_id (and end_to_end_id). "
+            "The payments service's exporter writes each exported pain.001 file from this topic.",
             ("payments",),
-            ("finance",),
+            ("finance", "exporter"),
             FINANCE_EVENTS,
         ),
         Topic(

@@ -25,13 +25,14 @@ from dataclasses import dataclass
 from events import CloudEvent, Event
 from events.base import FAMILIES
 from events.envelope import NAMESPACE
+from events.milestones import MilestoneApproved
 from events.payments import PaymentApproved
 from events.programme import CohortStarted
 from events.registry import older_types
 from services.cities.domain import for_cities
 from services.kernel import SYSTEM, Command
 from services.participation.cohorts import starts_accelerators
-from services.payments.domain import instructs_payments
+from services.payments.domain import instructs_payments, requests_tranches
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,13 @@ CONSUMERS: tuple[Consumer, ...] = (
         "An approved payment is instructed to finance.",
         (PaymentApproved,),
         Policy(instructs_payments),
+    ),
+    Consumer(
+        "requests-tranches",
+        "An approved milestone asks for the tranche its startup's grant agreement ties to it "
+        "(once: a redelivered approval asks again and the grant stream does nothing).",
+        (MilestoneApproved,),
+        Policy(requests_tranches),
     ),
     Consumer(
         "projector",

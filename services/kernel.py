@@ -99,12 +99,31 @@ SYSTEM = "system"
 @dataclass(frozen=True)
 class Context:
     """What a decision may know besides its own state: the day, the rules, who asks, and
-    (read-only) the state of other aggregates."""
+    (read-only) the state of other aggregates and which aggregates of a kind exist."""
 
     today: date
     actor: str
     read: Callable[[Decider[Any], str], Any]
     rules: ProgrammeRules = RULES
+    ids: Callable[[Decider[Any]], list[str]] = lambda _decider: []
+    now: datetime | None = None
+    """The moment of the decision, for facts that record it (an export's creation time)."""
+
+    @property
+    def by_system(self) -> bool:
+        """The command comes from a policy or the scheduler, not from a person."""
+        return is_system(self.actor)
+
+
+def is_system(actor: str | None) -> bool:
+    return (actor or "").startswith(f"{SYSTEM}:")
+
+
+def same_actor(a: str | None, b: str | None) -> bool:
+    """Two actors are one person when their names match, whatever the case or spacing."""
+    if not a or not b:
+        return False
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
 
 @dataclass(frozen=True)
@@ -143,6 +162,10 @@ class EventStore(Protocol):
 
     def append(self, stream: str, expected_version: int, events: Sequence[Event], meta: Metadata) -> None: ...
 
+    def aggregate_ids(self, prefix: str) -> list[str]:
+        """The ids of every aggregate whose stream is `<prefix>-<id>`."""
+        ...
+
 
 def execute(
     decider: Decider[Any], command: Command, store: EventStore, clock: Clock, meta: Metadata
@@ -154,7 +177,10 @@ def execute(
     def read(other: Decider[T], aggregate_id: str) -> T:
         return other.fold(store.load(other.stream(aggregate_id)))
 
-    context = Context(today=today(clock), actor=meta.actor, read=read)
+    def ids(other: Decider[Any]) -> list[str]:
+        return store.aggregate_ids(other.prefix)
+
+    context = Context(today=today(clock), actor=meta.actor, read=read, ids=ids, now=meta.time or clock.now())
     events = decider.decide(decider.fold(history), command, context)
     if events:
         store.append(stream, len(history), events, meta)

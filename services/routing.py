@@ -16,6 +16,7 @@ from services.participation.cohorts import COHORT
 from services.participation.domain import PARTICIPATION
 from services.participation.hardware import HARDWARE
 from services.payments.domain import GRANT
+from services.payments.exports import EXPORTS
 from services.pilots.domain import PILOT
 from services.pilots.outcomes import OUTCOME
 from services.selection.domain import SELECTION
@@ -25,7 +26,7 @@ SERVICES: MappingProxyType[str, tuple[Decider[Any], ...]] = MappingProxyType(
         "intake": (CHALLENGE, APPLICATION),
         "selection": (SELECTION,),
         "participation": (PARTICIPATION, COHORT, HARDWARE),
-        "payments": (GRANT,),
+        "payments": (GRANT, EXPORTS),
         "pilots": (PILOT, OUTCOME),
     }
 )

@@ -1,4 +1,5 @@
-"""The programme's rules, in one place: the grant cap, the scoring scale, the milestone plan."""
+"""The programme's rules, in one place: the grant cap, the scoring scale, the milestone plan,
+the default tranche schedule and the four-eyes rules of payments."""
 
 from __future__ import annotations
 
@@ -42,6 +43,13 @@ class ProgrammeRules:
     criteria: Mapping[str, Decimal] = field(default_factory=lambda: DEFAULT_CRITERIA)
     plan: tuple[PlanLine, ...] = DEFAULT_PLAN
     poc_milestone: str = "poc-delivered"
+    four_eyes_disbursement: bool = True
+    """The person who approved a payment may not also confirm it was disbursed."""
+
+    def default_tranches(self) -> dict[str, int]:
+        """The programme's tranche schedule (milestone -> % of the award): 30 % at kick-off,
+        70 % at PoC delivered; a grant agreement may override it per startup."""
+        return {line.key: line.tranche_percent for line in self.plan if line.tranche_percent}
 
 
 RULES = ProgrammeRules()

@@ -16,6 +16,9 @@ CHALLENGE = "brugge-mobility-2027"
 PARKLY_NUMBER = "0403170701"
 PARKLY = startup_id_for(CHALLENGE, PARKLY_NUMBER)
 PARKLY_IBAN = "BE83428038701215"
+PARKLY_BIC = "KREDBEBB"
+CITY_IBAN = "BE68539007547034"
+"""The programme's debtor account (the city's)."""
 COHORT_START = date(2027, 3, 1)
 
 

@@ -34,8 +34,10 @@ class DemoRun:
     cluster: Cluster | None = None
 
 
-def run_the_demo(runtime: Runtime, clock: VirtualClock, cluster: Cluster | None = None) -> DemoRun:
-    return DemoRun(runtime, run_demo(runtime, clock, say=lambda _line: None), cluster)
+def run_the_demo(
+    runtime: Runtime, clock: VirtualClock, folder: Path, cluster: Cluster | None = None
+) -> DemoRun:
+    return DemoRun(runtime, run_demo(runtime, clock, say=lambda _line: None, folder=folder), cluster)
 
 
 def demo_clock() -> VirtualClock:
@@ -45,7 +47,8 @@ def demo_clock() -> VirtualClock:
 @pytest.fixture(scope="session")
 def embedded_demo(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
     clock = demo_clock()
-    return run_the_demo(bootstrap(Settings(store=tmp_path_factory.mktemp("demo") / "demo.db"), clock), clock)
+    folder = tmp_path_factory.mktemp("demo")
+    return run_the_demo(bootstrap(Settings(store=folder / "demo.db"), clock), clock, folder / "finance")
 
 
 @pytest.fixture(scope="session")
@@ -54,6 +57,6 @@ def kafka_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoRun]:
     cluster = Cluster(tmp_path_factory.mktemp("kafka-demo-logs")).start()
     try:
         clock = demo_clock()
-        yield run_the_demo(cluster.runtime(clock), clock, cluster)
+        yield run_the_demo(cluster.runtime(clock), clock, tmp_path_factory.mktemp("kafka-demo"), cluster)
     finally:
         cluster.stop()

@@ -23,6 +23,10 @@ class InMemoryStore:
             raise ConcurrencyConflict(stream)
         self.streams[stream].extend(events)
 
+    def aggregate_ids(self, prefix: str) -> list[str]:
+        found = (s for s, events in self.streams.items() if events and s.startswith(f"{prefix}-"))
+        return sorted(s.removeprefix(f"{prefix}-") for s in found)
+
 
 def at(day: date) -> datetime:
     return datetime.combine(day, time(10), PROGRAMME_TZ)

@@ -9,7 +9,17 @@ from typing import Annotated
 
 import typer
 
-from accelerator.cli import challenges, open_call, operating, outcomes, programme, programme_run, reading, web
+from accelerator.cli import (
+    challenges,
+    finance,
+    open_call,
+    operating,
+    outcomes,
+    programme,
+    programme_run,
+    reading,
+    web,
+)
 from accelerator.cli.context import Context
 from accelerator.cli.output import guarded
 from accelerator.settings import Settings
@@ -66,6 +76,8 @@ app.add_typer(programme_run.payment, name="payment")
 app.add_typer(programme_run.pilot, name="pilot")
 app.add_typer(outcomes.outcome, name="outcome")
 app.command("funnel")(outcomes.funnel)
+app.add_typer(finance.grant, name="grant")
+app.add_typer(finance.finance, name="finance")
 app.command("startups")(reading.startups)
 app.command("show")(reading.show)
 app.command("watch")(reading.watch)

@@ -59,8 +59,13 @@ def _line(parts: Iterable[str | Text | tuple[str, str]]) -> Text:
     return line
 
 
-def fail(message: str) -> NoReturn:
+def complain(message: str) -> None:
+    """One error line on stderr (a file's problems: one line each), without exiting."""
     errors.print(_line([("error:", "bold red"), " ", message]), highlight=False, soft_wrap=True)
+
+
+def fail(message: str) -> NoReturn:
+    complain(message)
     raise typer.Exit(1)
 
 

@@ -129,12 +129,14 @@ def request(
     ctx: typer.Context,
     startup: str,
     milestone_key: Annotated[str, typer.Option("--milestone")],
-    amount: Annotated[str, typer.Option(help="euros")],
-    iban: Annotated[str, typer.Option()],
+    amount: Annotated[str | None, typer.Option(help="euros (default: the grant agreement's tranche)")] = None,
+    iban: Annotated[
+        str | None, typer.Option(help="only for a grant without agreement (default: the agreement's account)")
+    ] = None,
 ) -> None:
     """Request a tranche for an approved milestone (refused past the EUR 10,000 cap)."""
     c = of(ctx)
-    requested = euros(amount, "amount")
+    requested = euros(amount, "amount") if amount is not None else None
     c.send(
         lambda: pay.RequestPayment(
             startup_id=c.startup(startup), milestone_key=milestone_key, amount=requested, iban=iban
@@ -144,7 +146,7 @@ def request(
 
 @payment.command("approve")
 def approve_payment(ctx: typer.Context, payment_id: str) -> None:
-    """Approve a requested tranche; it is instructed to finance at once."""
+    """Approve a requested tranche (not by its requester: four eyes); it is instructed at once."""
     of(ctx).send(lambda: pay.ApprovePayment(payment_id=payment_id))
 
 

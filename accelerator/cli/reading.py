@@ -203,7 +203,10 @@ def demo(
         settings = settings.model_copy(update={"store": store})
     clock = VirtualClock(datetime.combine(START, time(9), PROGRAMME_TZ))
     runtime = guarded(lambda: bootstrap(settings, clock))
-    programme = run_demo(runtime, clock, say=(lambda _line: None) if quiet else say)
+    folder = store.parent / "demo-finance"
+    for old in folder.glob("*.xml"):
+        old.unlink()
+    programme = run_demo(runtime, clock, say=(lambda _line: None) if quiet else say, folder=folder)
     where = store if settings.runtime == "embedded" else f"Kafka {settings.kafka_bootstrap_servers}"
     console.print(
         startup_table(runtime.startups(), title=f"Projected state on {clock.now().date()} ({where})")
@@ -211,4 +214,7 @@ def demo(
     say(
         f"{len(runtime.history())} events; {len(programme.refusals)} refusals shown; "
         f"explore with: accelerator --store {store} show Parkly"
+    )
+    say(
+        f"SEPA files and the bank's answers: {folder}; the ledger: accelerator --store {store} finance ledger"
     )

@@ -128,6 +128,9 @@ class SqliteEventStore:
             rows = connection.execute(query, {"low": low, "high": f"{prefix}."})
             return sorted(row[0].removeprefix(low) for row in rows)
 
+    def aggregate_ids(self, prefix: str) -> list[str]:
+        return self.streams(prefix)
+
     def history(self, subject: str | None = None, until: datetime | None = None) -> list[CloudEvent]:
         query = select(StoredEvent.envelope)
         if subject is not None:

@@ -181,9 +181,10 @@ def document() -> dict[str, Any]:
             "description": (
                 "Events, commands and feeds of a cities' open-innovation accelerator. Every event is a "
                 "CloudEvents 1.0 envelope (structured JSON) keyed by its subject; one writer per aggregate. "
-                f"Finance systems: {FINANCE} carries PaymentInstructed (with the IBAN) and the outcomes; "
-                "they answer with RecordDisbursement or RecordPaymentFailure commands "
-                "for the same payment_id."
+                f"Finance systems: {FINANCE} carries PaymentInstructed (with the IBAN, BIC, account "
+                "holder and the attempt's SEPA end_to_end_id), PaymentsExported (each pain.001 file) and "
+                "the outcomes, every envelope naming its actor; they answer with RecordDisbursement or "
+                "RecordPaymentFailure commands for the same payment_id and end_to_end_id."
             ),
         },
         "defaultContentType": "application/json",

@@ -41,6 +41,9 @@ class Cluster:
                 "session_timeout_ms": 6000,
                 "reply_timeout_seconds": 90,
                 "liveness_seconds": 30,
+                "finance_outbox": logs / "outbox",
+                "debtor_name": base.debtor_name or "Stad Brugge",
+                "debtor_iban": base.debtor_iban or "BE68539007547034",
                 **overrides,
             }
         )

@@ -71,6 +71,11 @@ class Outbox:
                 )
             )
 
+    def aggregate_ids(self, prefix: str) -> list[str]:
+        """The ids of every aggregate `<prefix>-<id>`, its own new streams included."""
+        names = {*self.replica.streams(f"{prefix}-"), *(ce.stream or "" for ce in self.pending)}
+        return sorted(n.removeprefix(f"{prefix}-") for n in names if n.startswith(f"{prefix}-"))
+
     def commit(self) -> None:
         for ce in self.pending:
             self.replica.add(ce)

@@ -1,7 +1,8 @@
 """Run one worker in this process, or every worker as supervised child processes (`accelerator up`).
 
 The workers are the services (one per entry of services.routing.SERVICES), the consumers of
-the registry (services.consumers.CONSUMERS: policies, the projector, the cities feed) and the
+the registry (services.consumers.CONSUMERS: policies, the projector, the cities feed), the
+payments service's exporter (writes each SEPA file from the finance topic) and the
 scheduler. Each has a watchdog (accelerator/kafka/health.py) that ends it when it has work and
 makes no progress; `up` restarts any worker that ends, with backoff, and says so.
 """
@@ -27,10 +28,12 @@ from services.routing import SERVICES
 
 if TYPE_CHECKING:
     from accelerator.kafka.consumer import ConsumerWorker
+    from accelerator.kafka.exporter import ExporterWorker
     from accelerator.kafka.service import ServiceWorker
 
 PR_SET_PDEATHSIG = 1
-WORKERS: tuple[str, ...] = (*SERVICES, *(c.name for c in CONSUMERS), "scheduler")
+EXPORTER = "exporter"
+WORKERS: tuple[str, ...] = (*SERVICES, *(c.name for c in CONSUMERS), EXPORTER, "scheduler")
 log = logging.getLogger("accelerator.workers")
 
 
@@ -58,6 +61,8 @@ def watched_topics(name: str, settings: Settings) -> list[str]:
     names = Names(settings.topic_prefix)
     if name in SERVICES:
         return [names.commands(name)]
+    if name == EXPORTER:
+        return [names.finance]
     entry = _entry(name)
     if entry is None:
         return []
@@ -121,15 +126,19 @@ def _wait_for(topics: list[str], settings: Settings) -> None:
         reader.close()
 
 
-def _close_quietly(worker: ConsumerWorker | ServiceWorker) -> None:
+def _close_quietly(worker: ConsumerWorker | ServiceWorker | ExporterWorker) -> None:
     try:
         worker.close()
     except Exception:
         log.warning("closing after a failure failed too", exc_info=True)
 
 
-def _looping_worker(name: str, settings: Settings) -> ConsumerWorker | ServiceWorker:
+def _looping_worker(name: str, settings: Settings) -> ConsumerWorker | ServiceWorker | ExporterWorker:
     instance = os.environ.get("ACCELERATOR_INSTANCE", "1")
+    if name == EXPORTER:
+        from accelerator.kafka.exporter import ExporterWorker
+
+        return ExporterWorker(settings)
     entry = _entry(name)
     if entry is not None:
         from accelerator.kafka.consumer import ConsumerWorker

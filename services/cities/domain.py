@@ -10,7 +10,20 @@ from __future__ import annotations
 from events import EVENT_TYPES, CloudEvent
 from events.schemas import redacted_schema_uri
 
-UNKNOWN_PRIVATE = frozenset({"contact", "iban", "members", "asked_by"})
+UNKNOWN_PRIVATE = frozenset(
+    {
+        "contact",
+        "iban",
+        "bic",
+        "account_holder",
+        "members",
+        "asked_by",
+        "lines",
+        "debtor_name",
+        "debtor_iban",
+        "debtor_bic",
+    }
+)
 """An event type this version does not know still never leaks the usual private fields."""
 
 

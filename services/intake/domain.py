@@ -85,6 +85,7 @@ class Application:
     submitted: bool = False
     withdrawn: bool = False
     requested_budget: Decimal = Decimal(0)
+    company_name: str = ""
 
 
 def evolve_application(state: Application, event: Event) -> Application:
@@ -97,6 +98,7 @@ def evolve_application(state: Application, event: Event) -> Application:
                 event.kind,
                 submitted=True,
                 requested_budget=event.requested_budget,
+                company_name=event.applicant_name,
             )
         case ApplicationWithdrawn():
             return replace(state, withdrawn=True)

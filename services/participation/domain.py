@@ -127,7 +127,7 @@ def decide(state: Participation, command: Command, context: Context) -> list[Eve
         case SubmitDeliverable():
             return submit(state, command, context.today)
         case ApproveMilestone():
-            return approve(state, command)
+            return approve(state, command, context.actor)
         case SendBackMilestone():
             return send_back(state, command)
         case MarkMilestoneOverdue():
@@ -207,13 +207,16 @@ def submit(state: Participation, cmd: SubmitDeliverable, day: date) -> list[Even
     return [DeliverableSubmitted(city_id=state.city_id, late=late, **cmd.model_dump())]
 
 
-def approve(state: Participation, cmd: ApproveMilestone) -> list[Event]:
+def approve(state: Participation, cmd: ApproveMilestone, actor: str) -> list[Event]:
     milestone = _milestone(state, cmd.startup_id, cmd.key)
     if milestone.status is not MilestoneStatus.SUBMITTED:
         raise Rejected("key", f"milestone {cmd.key} has no deliverable waiting ({milestone.status})")
     return [
         MilestoneApproved(
-            city_id=state.city_id, tranche_percent=milestone.tranche_percent, **cmd.model_dump()
+            city_id=state.city_id,
+            tranche_percent=milestone.tranche_percent,
+            approved_by=actor,
+            **cmd.model_dump(),
         )
     ]
 

@@ -1,214 +1,83 @@
 """The proof-of-concept grant: at most EUR 10,000 per startup, paid in tranches.
 
 Rule: every euro requested, approved, instructed or disbursed counts against the cap until it
-is rejected; a request or approval that would pass the cap becomes `PaymentRejected` with the
-reason. One grant stream per startup is the single writer of its payments, so two requests
-can never both pass the cap. Payment ids are stable; finance's answers are idempotent.
+is rejected; a request or approval that would pass the cap (or the startup's award) becomes
+`PaymentRejected` with the reason. One grant stream per startup is the single writer of its
+agreement and payments, so two requests can never both pass the cap. Four eyes: a person
+approves, never the one who requested; the approver does not confirm the disbursement when
+the rules say so. Payment ids are stable; finance's and the bank's answers are idempotent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
-from decimal import Decimal
-from enum import StrEnum
-from types import MappingProxyType
-
-from stdnum import iban as iban_number
-from stdnum.exceptions import ValidationError
+from collections.abc import Callable
 
 from events.base import Event
 from events.ids import PaymentId
+from events.milestones import MilestoneApproved
 from events.payments import (
     PaymentApproved,
     PaymentDisbursed,
     PaymentFailed,
     PaymentInstructed,
     PaymentRejected,
-    PaymentRequested,
 )
 from services.intake.domain import APPLICATION
-from services.kernel import Command, Context, Decider, Rejected, unhandled
-from services.participation.domain import PARTICIPATION, MilestoneStatus, Participation, Status
+from services.kernel import Command, Context, Decider, Rejected, same_actor, unhandled
+from services.participation.domain import PARTICIPATION
+from services.payments import requests
+from services.payments.agreement import agree, change_account
 from services.payments.commands import (
+    AgreeGrant,
     ApprovePayment,
+    ChangeBeneficiaryAccount,
     InstructPayment,
     RecordDisbursement,
     RecordPaymentFailure,
     RejectPayment,
     RequestPayment,
+    RequestTranche,
     RetryPayment,
 )
-from services.rules import ProgrammeRules
-
-
-class PaymentStatus(StrEnum):
-    REQUESTED = "requested"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    INSTRUCTED = "instructed"
-    FAILED = "failed"
-    DISBURSED = "disbursed"
-
-
-COMMITTED = frozenset(
-    {
-        PaymentStatus.REQUESTED,
-        PaymentStatus.APPROVED,
-        PaymentStatus.INSTRUCTED,
-        PaymentStatus.FAILED,
-        PaymentStatus.DISBURSED,
-    }
+from services.payments.state import (
+    COMMITTED,
+    Grant,
+    Payment,
+    PaymentStatus,
+    committed,
+    end_to_end_id,
+    evolve,
 )
-"""Every status but rejected holds its amount against the cap: a failed transfer is retried."""
 
-
-def committed(amounts: Iterable[tuple[str, Decimal]]) -> Decimal:
-    """The part of the award taken by these (status, amount) payments."""
-    return sum((amount for status, amount in amounts if status in COMMITTED), Decimal(0))
-
-
-@dataclass(frozen=True)
-class Payment:
-    payment_id: PaymentId
-    milestone_key: str
-    amount: Decimal
-    iban: str
-    status: PaymentStatus = PaymentStatus.REQUESTED
-    attempts: int = 0
-    bank_reference: str = ""
-
-
-@dataclass(frozen=True)
-class Grant:
-    city_id: str = ""
-    payments: Mapping[PaymentId, Payment] = field(default_factory=lambda: MappingProxyType({}))
-
-    def committed(self) -> Decimal:
-        return committed((p.status, p.amount) for p in self.payments.values())
-
-    def paid(self) -> Decimal:
-        done = (p.amount for p in self.payments.values() if p.status is PaymentStatus.DISBURSED)
-        return sum(done, Decimal(0))
-
-    def with_payment(self, payment: Payment) -> Grant:
-        return replace(self, payments={**self.payments, payment.payment_id: payment})
-
-
-def evolve(state: Grant, event: Event) -> Grant:
-    match event:
-        case PaymentRequested():
-            payment = Payment(event.payment_id, event.milestone_key, event.amount, event.iban)
-            return replace(state, city_id=event.city_id).with_payment(payment)
-        case PaymentApproved():
-            return _set(state, event.payment_id, status=PaymentStatus.APPROVED)
-        case PaymentRejected() if event.payment_id in state.payments:
-            return _set(state, event.payment_id, status=PaymentStatus.REJECTED)
-        case PaymentRejected():  # refused at request: kept so that its id is never reused
-            payment_id = event.payment_id
-            refused = Payment(payment_id, payment_id.milestone_key, event.amount, "", PaymentStatus.REJECTED)
-            return replace(state, city_id=event.city_id).with_payment(refused)
-        case PaymentInstructed():
-            return _set(state, event.payment_id, status=PaymentStatus.INSTRUCTED, attempts=event.attempt)
-        case PaymentFailed():
-            return _set(state, event.payment_id, status=PaymentStatus.FAILED)
-        case PaymentDisbursed():
-            changes = {"status": PaymentStatus.DISBURSED, "bank_reference": event.bank_reference}
-            return _set(state, event.payment_id, **changes)
-    return state
-
-
-def _set(state: Grant, payment_id: PaymentId, **changes: object) -> Grant:
-    return state.with_payment(replace(state.payments[payment_id], **changes))  # type: ignore[arg-type]
+__all__ = ["COMMITTED", "GRANT", "Grant", "Payment", "PaymentStatus", "committed", "end_to_end_id"]
 
 
 def decide(state: Grant, command: Command, context: Context) -> list[Event]:
     match command:
+        case AgreeGrant():
+            application = context.read(APPLICATION, command.startup_id)
+            return agree(
+                state, command, application, context.read(PARTICIPATION, command.startup_id), context
+            )
+        case ChangeBeneficiaryAccount():
+            return change_account(state, command, context)
         case RequestPayment():
-            participation = context.read(PARTICIPATION, command.startup_id)
-            award = context.read(APPLICATION, command.startup_id).requested_budget
-            return request(state, command, participation, award, context.rules)
+            return requests.request(state, command, context)
+        case RequestTranche():
+            return requests.request_tranche(state, command, context)
         case ApprovePayment():
-            return approve(state, command, context.rules)
+            return approve(state, command, context)
         case RejectPayment():
             return reject(state, command)
         case InstructPayment():
             return instruct(state, command)
         case RecordDisbursement():
-            return record_disbursement(state, command)
+            return record_disbursement(state, command, context)
         case RecordPaymentFailure():
             return record_failure(state, command)
         case RetryPayment():
             return retry(state, command)
     unhandled(command)
-
-
-def valid_iban(raw: str) -> str:
-    try:
-        return str(iban_number.validate(raw))
-    except ValidationError as error:
-        raise Rejected("iban", f"{raw!r} is not a valid IBAN ({error})") from error
-
-
-def request(
-    state: Grant,
-    cmd: RequestPayment,
-    participation: Participation,
-    award: Decimal,
-    rules: ProgrammeRules,
-) -> list[Event]:
-    """A tranche of the startup's award (its requested budget), never past the programme cap."""
-    if participation.status is Status.NOT_STARTED:
-        raise Rejected("startup_id", f"{cmd.startup_id} is not in the accelerator")
-    if cmd.amount <= 0 or cmd.amount != round(cmd.amount, 2):
-        raise Rejected("amount", f"must be a positive amount in whole cents (got {cmd.amount})")
-    iban = valid_iban(cmd.iban)
-    milestone = participation.milestones.get(cmd.milestone_key)
-    if milestone is None or milestone.status is not MilestoneStatus.APPROVED:
-        raise Rejected("milestone_key", f"milestone {cmd.milestone_key} is not approved")
-    earlier = [p for p in state.payments.values() if p.milestone_key == cmd.milestone_key]
-    live = [p for p in earlier if p.status is not PaymentStatus.REJECTED]
-    if live:
-        raise Rejected("milestone_key", f"a tranche for {cmd.milestone_key} is already {live[0].payment_id}")
-    payment_id = PaymentId.of(cmd.startup_id, cmd.milestone_key, len(earlier) + 1)
-    city = participation.city_id
-    over = _over_cap(state.committed(), cmd.amount, rules.grant_cap) or _over_award(
-        state.committed(), cmd.amount, award
-    )
-    if over:
-        return [
-            PaymentRejected(
-                startup_id=cmd.startup_id, city_id=city, payment_id=payment_id, amount=cmd.amount, reason=over
-            )
-        ]
-    return [
-        PaymentRequested(
-            startup_id=cmd.startup_id,
-            city_id=city,
-            payment_id=payment_id,
-            milestone_key=cmd.milestone_key,
-            amount=cmd.amount,
-            iban=iban,
-        )
-    ]
-
-
-def _over_cap(committed: Decimal, amount: Decimal, cap: Decimal) -> str | None:
-    if committed + amount <= cap:
-        return None
-    return (
-        f"amount: EUR {amount:,.2f} would bring the grant to EUR {committed + amount:,.2f}, "
-        f"above the EUR {cap:,.0f} cap (EUR {cap - committed:,.2f} left)"
-    )
-
-
-def _over_award(committed: Decimal, amount: Decimal, award: Decimal) -> str | None:
-    if committed + amount <= award:
-        return None
-    return (
-        f"amount: EUR {amount:,.2f} would bring the grant to EUR {committed + amount:,.2f}, "
-        f"above the EUR {award:,.2f} this startup was awarded (EUR {award - committed:,.2f} left)"
-    )
 
 
 def _payment(state: Grant, payment_id: PaymentId, *allowed: PaymentStatus) -> Payment:
@@ -231,12 +100,24 @@ def _event(state: Grant, payment: Payment, cls: Callable[..., Event], **fields: 
     )
 
 
-def approve(state: Grant, cmd: ApprovePayment, rules: ProgrammeRules) -> list[Event]:
+def approve(state: Grant, cmd: ApprovePayment, context: Context) -> list[Event]:
+    if context.by_system:
+        raise Rejected("actor", f"{context.actor} may not approve payments: a person approves them")
     payment = _payment(state, cmd.payment_id, PaymentStatus.REQUESTED)
-    over = _over_cap(state.committed() - payment.amount, payment.amount, rules.grant_cap)
+    if same_actor(context.actor, payment.requested_by):
+        raise Rejected(
+            "actor", f"{context.actor} requested {cmd.payment_id} and may not also approve it (four eyes)"
+        )
+    if same_actor(context.actor, payment.on_approval_of):
+        raise Rejected(
+            "actor",
+            f"{context.actor} approved the milestone that requested {cmd.payment_id} "
+            "and may not also approve the payment (four eyes)",
+        )
+    over = requests.over_cap(state.committed() - payment.amount, payment.amount, context.rules.grant_cap)
     if over:  # only if the cap was lowered since the request
         return [_event(state, payment, PaymentRejected, reason=over)]
-    return [_event(state, payment, PaymentApproved)]
+    return [_event(state, payment, PaymentApproved, approved_by=context.actor)]
 
 
 def reject(state: Grant, cmd: RejectPayment) -> list[Event]:
@@ -244,15 +125,46 @@ def reject(state: Grant, cmd: RejectPayment) -> list[Event]:
     return [_event(state, payment, PaymentRejected, reason=cmd.reason)]
 
 
+def _instructed(state: Grant, payment: Payment, attempt: int) -> Event:
+    """An attempt to the agreement's account as it is now (or, without an agreement, the IBAN
+    of the request), under its own end-to-end id."""
+    account = state.agreement.account if state.agreement else None
+    return _event(
+        state,
+        payment,
+        PaymentInstructed,
+        iban=account.iban if account else payment.iban,
+        bic=account.bic if account else "",
+        account_holder=account.holder if account else "",
+        attempt=attempt,
+        end_to_end_id=end_to_end_id(payment.payment_id, attempt),
+    )
+
+
 def instruct(state: Grant, cmd: InstructPayment) -> list[Event]:
     payment = state.payments.get(cmd.payment_id)
     if payment is None or payment.status is not PaymentStatus.APPROVED:
         return []  # already instructed: asking again after a crash changes nothing
-    return [_event(state, payment, PaymentInstructed, iban=payment.iban, attempt=1)]
+    return [_instructed(state, payment, 1)]
 
 
-def record_disbursement(state: Grant, cmd: RecordDisbursement) -> list[Event]:
+def _attempt_of(payment: Payment, e2e: str) -> int:
+    """Which attempt an end-to-end id names (the current one when none is given)."""
+    if not e2e:
+        return payment.attempts
+    if e2e not in payment.end_to_end_ids:
+        raise Rejected("end_to_end_id", f"{e2e} is not an end-to-end id of {payment.payment_id}")
+    return payment.end_to_end_ids.index(e2e) + 1
+
+
+def record_disbursement(state: Grant, cmd: RecordDisbursement, context: Context) -> list[Event]:
     payment = _payment(state, cmd.payment_id, PaymentStatus.INSTRUCTED, PaymentStatus.DISBURSED)
+    if _attempt_of(payment, cmd.end_to_end_id) != payment.attempts:
+        raise Rejected(
+            "end_to_end_id",
+            f"the bank paid {cmd.end_to_end_id}, an attempt of {cmd.payment_id} recorded as failed and "
+            f"retried as {payment.end_to_end_id}: check for a double transfer",
+        )
     if payment.status is PaymentStatus.DISBURSED and cmd.bank_reference in ("", payment.bank_reference):
         return []  # finance told us twice
     if payment.status is PaymentStatus.DISBURSED:
@@ -262,21 +174,37 @@ def record_disbursement(state: Grant, cmd: RecordDisbursement) -> list[Event]:
             f"{cmd.payment_id} was already disbursed with bank reference "
             f"{payment.bank_reference or '(none)'}, not {cmd.bank_reference}: check for a double transfer",
         )
+    if context.rules.four_eyes_disbursement and same_actor(context.actor, payment.approved_by):
+        raise Rejected(
+            "actor",
+            f"{context.actor} approved {cmd.payment_id} and may not also confirm it was paid (four eyes)",
+        )
+    fields = {
+        "bank_reference": cmd.bank_reference,
+        "end_to_end_id": payment.end_to_end_id,
+        "booked_on": cmd.booked_on,
+    }
     return [
-        _event(state, payment, PaymentDisbursed, attempt=payment.attempts, bank_reference=cmd.bank_reference)
+        _event(
+            state, payment, PaymentDisbursed, attempt=payment.attempts, confirmed_by=context.actor, **fields
+        )
     ]
 
 
 def record_failure(state: Grant, cmd: RecordPaymentFailure) -> list[Event]:
+    payment = state.payments.get(cmd.payment_id)
+    if payment is not None and _attempt_of(payment, cmd.end_to_end_id) < payment.attempts:
+        return []  # an earlier attempt's failure, already recorded and retried
     payment = _payment(state, cmd.payment_id, PaymentStatus.INSTRUCTED, PaymentStatus.FAILED)
     if payment.status is PaymentStatus.FAILED:
         return []
-    return [_event(state, payment, PaymentFailed, attempt=payment.attempts, reason=cmd.reason)]
+    fields = {"reason": cmd.reason, "end_to_end_id": payment.end_to_end_id}
+    return [_event(state, payment, PaymentFailed, attempt=payment.attempts, **fields)]
 
 
 def retry(state: Grant, cmd: RetryPayment) -> list[Event]:
     payment = _payment(state, cmd.payment_id, PaymentStatus.FAILED)
-    return [_event(state, payment, PaymentInstructed, iban=payment.iban, attempt=payment.attempts + 1)]
+    return [_instructed(state, payment, payment.attempts + 1)]
 
 
 def instructs_payments(event: Event) -> list[Command]:
@@ -287,13 +215,30 @@ def instructs_payments(event: Event) -> list[Command]:
     return []
 
 
+def requests_tranches(event: Event) -> list[Command]:
+    """Policy: an approved milestone asks for the tranche the startup's agreement ties to it."""
+    match event:
+        case MilestoneApproved():
+            return [
+                RequestTranche(
+                    startup_id=event.startup_id,
+                    milestone_key=event.key,
+                    milestone_approved_by=event.approved_by,
+                )
+            ]
+    return []
+
+
 GRANT = Decider(
     "grant",
     Grant(),
     evolve,
     decide,
     (
+        AgreeGrant,
+        ChangeBeneficiaryAccount,
         RequestPayment,
+        RequestTranche,
         ApprovePayment,
         RejectPayment,
         InstructPayment,

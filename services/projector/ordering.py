@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from events import CloudEvent, parse
 from events.applications import ApplicationSubmitted
+from events.exports import PaymentsExported
 from events.programme import ChallengePublished, CohortStarted
 from events.registry import older_types
 from services.projector.views import ChallengeView, Projection, StartupView
@@ -23,8 +24,9 @@ from services.projector.views import ChallengeView, Projection, StartupView
 CREATORS = {
     t for cls in (ApplicationSubmitted, ChallengePublished) for t in (cls.event_type(), *older_types(cls))
 }
-UNSHOWN = {CohortStarted.event_type()}
-"""Events no view shows: taken in order and dropped, never kept waiting."""
+UNSHOWN = {CohortStarted.event_type(), PaymentsExported.event_type()}
+"""Events no view shows (a cohort, a programme's SEPA file): taken in order and dropped,
+never kept waiting for a view that will never exist."""
 
 
 class Subject(BaseModel):

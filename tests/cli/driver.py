@@ -18,8 +18,10 @@ class Cli:
         self.store = store
         self.runner = CliRunner()
 
-    def __call__(self, *args: str, now: str = "2027-01-20T10:00:00+01:00", ok: bool = True) -> str:
-        result = self.runner.invoke(app, ["--store", str(self.store), "--now", now, *args])
+    def __call__(
+        self, *args: str, now: str = "2027-01-20T10:00:00+01:00", ok: bool = True, actor: str = "An Peeters"
+    ) -> str:
+        result = self.runner.invoke(app, ["--store", str(self.store), "--now", now, "--as", actor, *args])
         if ok:
             assert result.exit_code == 0, result.output + result.stderr
             return result.stdout

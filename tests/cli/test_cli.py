@@ -33,7 +33,8 @@ class TestTheProgrammeManagersTour:
             "BE83 4280 3870 1215",
             now=when,
         )
-        assert "PaymentInstructed" in cli("payment", "approve", PARKLY_PAYMENT, now=when)
+        approved = cli("payment", "approve", PARKLY_PAYMENT, now=when, actor="Marie Claes")
+        assert "PaymentInstructed" in approved
         cli("payment", "disbursed", PARKLY_PAYMENT, "--reference", "SEPA-42", now=when)
         table = cli("startups")
         assert "Parkly" in table and "in accelerator" in table and "3,000.00" in table and "7,000.00" in table
@@ -361,7 +362,7 @@ def test_a_second_disbursement_under_another_reference_is_refused_as_a_double_tr
 ) -> None:
     cli = kick_off_approved
     request_payment(cli, "3000")
-    cli("payment", "approve", PARKLY_PAYMENT, now=WHEN)
+    cli("payment", "approve", PARKLY_PAYMENT, now=WHEN, actor="Marie Claes")
     cli("payment", "disbursed", PARKLY_PAYMENT, "--reference", "SEPA-2027-0042", now=WHEN)
     assert "nothing to do" in cli("payment", "disbursed", PARKLY_PAYMENT, "--reference", "SEPA-2027-0042")
     before = cli.snapshot()

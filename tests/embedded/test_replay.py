@@ -76,6 +76,10 @@ DISRUPTIONS: dict[str, Stage] = {
     "fail": lambda s, n: [pay.RecordPaymentFailure(payment_id=f"{s}/{KEYS[n % 4]}/1", reason="AC04")],
     "retry": lambda s, n: [pay.RetryPayment(payment_id=f"{s}/{KEYS[n % 4]}/1")],
     "terminate": lambda s, n: [acc.TerminateParticipation(startup_id=s, reason="team left")],
+    "agree": lambda s, n: [pay.AgreeGrant(startup_id=s, award=Decimal(5000), iban=b.PARKLY_IBAN,
+                                          account_holder="Founder BV")],
+    "export": lambda s, n: [pay.ExportPayments(programme="brugge-2027", debtor_name="Stad Brugge",
+                                               debtor_iban=b.CITY_IBAN)],
 }  # fmt: skip
 
 who = st.integers(0, len(IDS) - 1)
@@ -98,8 +102,9 @@ class Run:
     def do(self, commands: list[Command]) -> None:
         self.last = commands
         for command in commands:
+            actor = "Marie Claes" if isinstance(command, pay.ApprovePayment) else "An Peeters"  # four eyes
             with contextlib.suppress(Rejected):  # refusals are part of the story
-                self.runtime.handle(command)
+                self.runtime.handle(command, actor)
 
     def step(self, verb: str, i: int, n: int) -> None:
         startup = IDS[i]

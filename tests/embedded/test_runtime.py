@@ -84,7 +84,7 @@ def test_an_approved_payment_is_instructed_by_the_policy_exactly_once(
             startup_id=b.PARKLY, milestone_key="kick-off", amount=Decimal(3000), iban=b.PARKLY_IBAN
         )
     )
-    runtime.handle(pay.ApprovePayment(payment_id=f"{b.PARKLY}/kick-off/1"))
+    runtime.handle(pay.ApprovePayment(payment_id=f"{b.PARKLY}/kick-off/1"), actor="Marie Claes")
     (view,) = runtime.startups()
     assert view.payments[f"{b.PARKLY}/kick-off/1"].status == "instructed"
     head = runtime.store.head()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -52,3 +53,15 @@ def test_the_asyncapi_parser_rejects_a_broken_document(tmp_path: Path) -> None:
     result = validate(copy / "asyncapi.yaml")
     assert result.returncode == 1
     assert "PaymentRequested" in result.stdout + result.stderr
+
+
+def test_finance_systems_see_the_actor_and_the_end_to_end_id_on_the_finance_topic() -> None:
+    channels = {c["address"]: c for c in document()["channels"].values()}
+    finance = channels["accelerator.finance.payments"]["messages"]
+    assert {"PaymentInstructed", "PaymentDisbursed", "PaymentsExported"} <= set(finance)
+    message = document()["components"]["messages"]["PaymentInstructed"]
+    envelope, data = message["payload"]["allOf"]
+    assert envelope == {"$ref": "./cloudevent.json"}
+    assert "actor" in json.loads((ROOT / "cloudevent.json").read_text())["properties"]
+    instructed = json.loads((ROOT / data["properties"]["data"]["$ref"]).read_text())
+    assert "end_to_end_id" in instructed["properties"]

@@ -139,3 +139,45 @@ def test_every_envelope_names_the_schema_its_data_conforms_to(embedded_demo: Dem
         private = EVENT_TYPES[ce.type].private
         assert ("/city/" in (city.dataschema or "")) == bool(private)
         jsonschema.validate(city.data, by_id[city.dataschema or ""], format_checker=FORMATS)
+
+
+def test_who_did_it_is_read_from_the_envelope_for_events_stored_before_the_field() -> None:
+    """A payment requested before `requested_by` existed: its envelope's actor is the requester,
+    so the four-eyes rule holds for it too."""
+    from events.payments import PaymentRequested
+
+    old = {
+        "startup_id": b.PARKLY,
+        "city_id": "brugge",
+        "payment_id": f"{b.PARKLY}/kick-off/1",
+        "milestone_key": "kick-off",
+        "amount": "3000.00",
+        "iban": b.PARKLY_IBAN,
+    }
+    ce = CloudEvent(
+        id="old-1",
+        source="accelerator/embedded",
+        type=PaymentRequested.event_type(),
+        subject=b.PARKLY,
+        time=datetime(2027, 3, 12, tzinfo=UTC),
+        actor="An Peeters",
+        data=old,
+    )
+    event = parse(ce)
+    assert isinstance(event, PaymentRequested) and event.requested_by == "An Peeters"
+    assert parse(ce.model_copy(update={"actor": None})).requested_by is None  # type: ignore[attr-defined]
+
+
+def test_the_envelope_schema_names_the_actor() -> None:
+    schema = json.loads((ROOT / "cloudevent.json").read_text())
+    assert "actor" in schema["properties"]
+
+
+def test_new_account_data_never_reach_a_city() -> None:
+    from events.exports import PaymentsExported
+    from events.grants import BeneficiaryAccountChanged, GrantAgreed
+    from events.payments import PaymentInstructed, PaymentRequested
+
+    for cls in (GrantAgreed, BeneficiaryAccountChanged, PaymentRequested, PaymentInstructed):
+        assert {"iban", "bic", "account_holder"} <= cls.private, cls.__name__
+    assert {"lines", "debtor_iban", "debtor_bic", "debtor_name"} <= PaymentsExported.private

@@ -71,11 +71,19 @@ def disbursements(startup: str) -> list[pay.RecordDisbursement]:
     ]
 
 
+def actor_for(command: Command) -> str | None:
+    """Four eyes: payments are approved by someone else than the runtime's own actor."""
+    return APPROVER if isinstance(command, pay.ApprovePayment) else None
+
+
+APPROVER = "Marie Claes"
+
+
 def burst(
     cluster: Cluster, runtime: KafkaRuntime, commands: list[Command], fault: Callable[[], None]
 ) -> None:
     """Send everything at once, hit the fault while it is being worked on, then every reply comes."""
-    sent = [runtime.send(command).command_id for command in commands]
+    sent = [runtime.send(command, actor=actor_for(command)).command_id for command in commands]
     fault()
     replies = runtime.wait(sent)
     assert all(reply.ok for reply in replies), [reply.error for reply in replies if not reply.ok]

@@ -60,9 +60,13 @@ def request(key: str, amount: str | int | Decimal) -> RequestPayment:
     return RequestPayment(startup_id=b.PARKLY, milestone_key=key, amount=Decimal(amount), iban=b.PARKLY_IBAN)
 
 
+REQUESTER, APPROVER = "An Peeters", "Marie Claes"
+
+
 def run(spec: Spec, command: Command) -> list[object]:
-    """The command's events (the handler has stored them on the grant stream)."""
-    return list(spec.when(command))
+    """The command's events (the handler has stored them on the grant stream); a payment is
+    approved by someone else than its requester (four eyes)."""
+    return list(spec.when(command, actor=APPROVER if isinstance(command, ApprovePayment) else REQUESTER))
 
 
 class TestRequestingATranche:
@@ -76,6 +80,7 @@ class TestRequestingATranche:
                 milestone_key="kick-off",
                 amount=Decimal(3000),
                 iban=b.PARKLY_IBAN,
+                requested_by=REQUESTER,
             )
         ]
 
@@ -169,7 +174,7 @@ class TestFromApprovalToDisbursement:
 
     def test_refuses_an_unknown_payment(self) -> None:
         with pytest.raises(Rejected, match="payment_id: no payment st-unknown/kick-off/1"):
-            delivered().when(ApprovePayment(payment_id="st-unknown/kick-off/1"))
+            run(delivered(), ApprovePayment(payment_id="st-unknown/kick-off/1"))
 
 
 class TestAnotherBankReferenceForAPaidPayment:
@@ -266,7 +271,7 @@ class AGrantWhateverTheStory(RuleBasedStateMachine):
     def give(self, command: Command) -> list[Event] | Rejected:
         self.told.append(command)
         try:
-            events = self.spec.when(command)
+            events = run(self.spec, command)  # four eyes: the approver is not the requester
         except Rejected as refusal:
             return refusal
         self.recorded.extend(events)

@@ -27,6 +27,9 @@ from tests.conftest import DemoRun
 from tests.fakes import InMemoryStore, Spec
 
 CURBSENSE, CARGOROUTE, VELOFLOW = "0428759497", "0552134688", "0661209309"
+CURBSENSE_IBAN, NEW_IBAN = "BE90 2095 5131 4832", "BE98 7225 5167 0793"
+ACTORS = {pay.ApprovePayment: "Marie Claes"}
+"""Four eyes: a payment is approved by another person than the one who asked for it."""
 
 
 KEYED_BY_SUBJECT = ("challenge", "application", "selection", "participation", "grant", "pilot", "outcome")
@@ -53,6 +56,17 @@ def apply(number: str, company: str) -> intake.SubmitApplication:
         contact=Contact(name=f"Founder of {company}", email="hello@example.be"),
         proposal="A proof of concept",
         requested_budget=Decimal(10000),
+    )
+
+
+EXPORT = pay.ExportPayments(
+    programme="brugge-2027", debtor_name="Stad Brugge", debtor_iban="BE68539007547034"
+)
+
+
+def agreement(startup: str) -> pay.AgreeGrant:
+    return pay.AgreeGrant(
+        startup_id=startup, award=Decimal(8000), iban=CURBSENSE_IBAN, account_holder="Curbsense BV"
     )
 
 
@@ -136,10 +150,24 @@ def lifecycle() -> list[tuple[date, Command]]:
                 tranche_percent=0,
             ),
         ),
+        (start + timedelta(days=1), agreement(curbsense)),
+        (
+            start + timedelta(days=2),
+            pay.ChangeBeneficiaryAccount(startup_id=curbsense, iban=NEW_IBAN, account_holder="Curbsense BV"),
+        ),
         (
             start + timedelta(days=2),
             acc.LendHardware(item_id="lidar-01", startup_id=parkly, description="lidar"),
         ),
+        (
+            start + timedelta(days=5),
+            acc.SubmitDeliverable(startup_id=curbsense, key="kick-off", deliverable="k.pdf"),
+        ),
+        (start + timedelta(days=6), acc.ApproveMilestone(startup_id=curbsense, key="kick-off")),
+        (start + timedelta(days=6), pay.RequestTranche(startup_id=curbsense, milestone_key="kick-off")),
+        (start + timedelta(days=7), pay.ApprovePayment(payment_id=f"{curbsense}/kick-off/1")),
+        (start + timedelta(days=7), pay.InstructPayment(payment_id=f"{curbsense}/kick-off/1")),
+        (start + timedelta(days=8), EXPORT),
         (
             start + timedelta(days=3),
             acc.LogExpertSession(
@@ -246,7 +274,9 @@ def test_every_command_appends_only_to_the_stream_of_the_aggregate_it_names() ->
     for day, command in lifecycle():
         spec.on(day)
         before = len(store.appended)
-        assert spec.when(command), f"{type(command).__name__} recorded nothing"
+        assert spec.when(command, ACTORS.get(type(command), "An Peeters")), (
+            f"{type(command).__name__} recorded nothing"
+        )
         assert set(store.appended[before:]) == {stream_of(command)}, type(command).__name__
         seen.add(type(command).__name__)
     assert seen == set(COMMANDS), f"not exercised: {sorted(set(COMMANDS) - seen)}"
