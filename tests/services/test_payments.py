@@ -63,7 +63,7 @@ def request(key: str, amount: str | int | Decimal) -> RequestPayment:
 REQUESTER, APPROVER = "An Peeters", "Marie Claes"
 
 
-def run(spec: Spec, command: Command) -> list[object]:
+def run(spec: Spec, command: Command) -> list[Event]:
     """The command's events (the handler has stored them on the grant stream); a payment is
     approved by someone else than its requester (four eyes)."""
     return list(spec.when(command, actor=APPROVER if isinstance(command, ApprovePayment) else REQUESTER))

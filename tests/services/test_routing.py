@@ -28,7 +28,7 @@ from tests.fakes import InMemoryStore, Spec
 
 CURBSENSE, CARGOROUTE, VELOFLOW = "0428759497", "0552134688", "0661209309"
 CURBSENSE_IBAN, NEW_IBAN = "BE90 2095 5131 4832", "BE98 7225 5167 0793"
-ACTORS = {pay.ApprovePayment: "Marie Claes"}
+ACTORS: dict[type[Command], str] = {pay.ApprovePayment: "Marie Claes"}
 """Four eyes: a payment is approved by another person than the one who asked for it."""
 
 
