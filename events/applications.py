@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import EmailStr
-
-from events.base import Euros, Plain, Slug, StartupEvent, Text, Value
+from events.base import Email, Euros, Plain, Slug, StartupEvent, Text, Value
 
 
 class Contact(Value):
     """Personal data: never published on a city's topic."""
 
     name: Text
-    email: EmailStr
+    email: Email
     phone: Plain | None = None
 
 

@@ -136,9 +136,14 @@ def upcast(type_: str, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 
 def parse(ce: CloudEvent) -> Event:
     """Tolerant reader: upcasts old versions and ignores fields this version does not know."""
-    type_, data = upcast(ce.type, ce.data)
-    cls = EVENT_TYPES.get(type_)
+    return parse_data(ce.type, ce.data)
+
+
+def parse_data(type_: str, data: dict[str, Any]) -> Event:
+    """The tolerant reader of an envelope's `type` and `data` (see `parse`)."""
+    known_type, data = upcast(type_, data)
+    cls = EVENT_TYPES.get(known_type)
     if cls is None:
-        raise UnknownEventType(f"type: unknown event type {ce.type!r}")
+        raise UnknownEventType(f"type: unknown event type {type_!r}")
     known = {k: v for k, v in data.items() if k in cls.model_fields}
     return cls.model_validate(known, context=READING)

@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import text
 from sqlmodel import Session
 
 from accelerator.embedded.files import writer
-from accelerator.embedded.tables import DeadLetterRow, FeedRow
+from accelerator.embedded.tables import DeadLetterRow
 from events import CloudEvent, Event, parse
+from events.reader import read
 from services.consumers import Consumer, Feed, Policy, Projection, reactions
 from services.kernel import Command, Metadata, Rejected
 from services.projector import read_model
@@ -36,6 +38,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 BATCH = 1000
 Batch = Sequence[tuple[int, CloudEvent]]
+T = TypeVar("T")
+Reader = Callable[[int, int, Sequence[str], Sequence[str]], list[tuple[int, T]]]
+PUBLISH = "INSERT OR REPLACE INTO feed (position, channel, envelope) VALUES (:position, :channel, :envelope)"
 
 
 class TrackedLoop:
@@ -64,15 +69,19 @@ class TrackedLoop:
             return _position(connection, consumer)
 
     def _project(self, consumer: Consumer) -> bool:
+        """A batch of events folded into the views it touches, loaded and written at once."""
         with Session(writer(self.engine)) as session:
-            upto, batch = self._batch(session, consumer)
-            views = Views(
-                lambda startup_id: _view(session.get(read_model.StartupRow, startup_id)),
-                lambda challenge_id: _view(session.get(read_model.ChallengeRow, challenge_id)),
-            )
-            for position, ce in batch:
-                if (event := self._parse(consumer, position, ce, session)) is not None:
-                    views.apply(event, ce.time)
+            start = _position(session.connection(), consumer.name)
+            upto, batch = self._read(start, consumer, self.store.raw_after)
+            events = [
+                found for position, raw in batch if (found := self._event(consumer, position, raw, session))
+            ]
+            subjects = sorted({event.subject for event, _time in events})
+            startups = read_model.startups_by_id(session, subjects)
+            challenges = read_model.challenges_by_id(session, subjects)
+            views = Views(startups.get, challenges.get)
+            for event, time in events:
+                views.apply(event, time)
             read_model.save_startups(session, views.startups.values())
             read_model.save_challenges(session, views.challenges.values())
             _move(session, consumer.name, upto)
@@ -83,15 +92,19 @@ class TrackedLoop:
         assert isinstance(consumer.handler, Feed)
         with Session(writer(self.engine)) as session:
             upto, batch = self._batch(session, consumer)
-            for position, ce in batch:
-                for channel, published in consumer.handler.publish(ce):
-                    session.merge(FeedRow(position=position, channel=channel, envelope=published.to_json()))
+            rows = [
+                {"position": position, "channel": channel, "envelope": published.to_json()}
+                for position, ce in batch
+                for channel, published in consumer.handler.publish(ce)
+            ]
+            if rows:
+                session.connection().execute(text(PUBLISH), rows)
             _move(session, consumer.name, upto)
             session.commit()
         return bool(batch)
 
     def _react(self, consumer: Consumer) -> bool:
-        upto, batch = self._read(self.position(consumer.name), consumer)
+        upto, batch = self._read(self.position(consumer.name), consumer, self.store.read_after)
         for position, ce in batch:
             event = self._parse(consumer, position, ce)
             for reaction in reactions(ce, event, (consumer,)) if event else ():
@@ -104,14 +117,15 @@ class TrackedLoop:
     def _batch(self, session: Session, consumer: Consumer) -> tuple[int, Batch]:
         """The next events for this consumer, read after its position as this transaction sees
         it: the write lock is held, so no other process takes the same batch."""
-        return self._read(_position(session.connection(), consumer.name), consumer)
+        return self._read(_position(session.connection(), consumer.name), consumer, self.store.read_after)
 
-    def _read(self, start: int, consumer: Consumer) -> tuple[int, Batch]:
-        """The next events of the types it reads, and how far that read went in the log
-        (to the head when the events after the last of them are of other types)."""
+    def _read(self, start: int, consumer: Consumer, reader: Reader[T]) -> tuple[int, list[tuple[int, T]]]:
+        """The next events of the types it reads (as `reader` gives them: envelopes, or raw
+        JSON), and how far that read went in the log (to the head when the events after the
+        last of them are of other types)."""
         head = self.store.head()
         types = sorted(consumer.types) if consumer.types is not None else ()
-        batch = self.store.read_after(start, BATCH, types=types)
+        batch = reader(start, BATCH, (), types)
         last = batch[-1][0] if batch else start
         return (last if len(batch) == BATCH else max(head, last)), batch
 
@@ -123,7 +137,17 @@ class TrackedLoop:
         try:
             self.runtime.execute(command, Metadata(consumer.actor, command_id))
         except Rejected as refusal:
-            self._dead_letter(consumer, position, ce, f"{type(command).__name__}: {refusal}")
+            self._dead_letter(consumer, position, ce.to_json(), f"{type(command).__name__}: {refusal}")
+
+    def _event(
+        self, consumer: Consumer, position: int, raw: str, session: Session
+    ) -> tuple[Event, datetime] | None:
+        """The event stored at this position and its time, or None: a dead letter."""
+        try:
+            return read(raw)
+        except ValueError as error:  # pydantic's ValidationError is a ValueError
+            self._dead_letter(consumer, position, raw, f"unreadable event: {error}", session)
+            return None
 
     def _parse(
         self, consumer: Consumer, position: int, ce: CloudEvent, session: Session | None = None
@@ -131,14 +155,14 @@ class TrackedLoop:
         try:
             return parse(ce)
         except ValueError as error:  # pydantic's ValidationError is a ValueError
-            self._dead_letter(consumer, position, ce, f"unreadable event: {error}", session)
+            self._dead_letter(consumer, position, ce.to_json(), f"unreadable event: {error}", session)
             return None
 
     def _dead_letter(
-        self, consumer: Consumer, position: int, ce: CloudEvent, why: str, session: Session | None = None
+        self, consumer: Consumer, position: int, payload: str, why: str, session: Session | None = None
     ) -> None:
         log.warning("dead letter from %s at %s: %s", consumer.name, position, why)
-        row = DeadLetterRow(consumer=consumer.name, position=position, reason=why, payload=ce.to_json())
+        row = DeadLetterRow(consumer=consumer.name, position=position, reason=why, payload=payload)
         if session is not None:
             session.add(row)
             return

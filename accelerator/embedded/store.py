@@ -99,14 +99,23 @@ class SqliteEventStore:
     def read_after(
         self, position: int, limit: int = 1000, families: Sequence[str] = (), types: Sequence[str] = ()
     ) -> list[tuple[int, CloudEvent]]:
+        """The events after `position` (of these families or types), in the order of the log."""
+        return [
+            (pos, CloudEvent.from_json(raw)) for pos, raw in self.raw_after(position, limit, families, types)
+        ]
+
+    def raw_after(
+        self, position: int, limit: int = 1000, families: Sequence[str] = (), types: Sequence[str] = ()
+    ) -> list[tuple[int, str]]:
+        """As `read_after`, the envelopes as stored (JSON): for folds that read them fast."""
         query = select(StoredEvent.position, StoredEvent.envelope).where(col(StoredEvent.position) > position)
         if families:
             query = query.where(col(StoredEvent.family).in_(families))
         if types:
             query = query.where(col(StoredEvent.type).in_(types))
         query = query.order_by(col(StoredEvent.position)).limit(limit)
-        with Session(self.engine) as session:
-            return [(pos or 0, CloudEvent.from_json(raw)) for pos, raw in session.exec(query)]
+        with self.engine.connect() as connection:
+            return [(pos, raw) for pos, raw in connection.execute(query)]
 
     def caused_by(self, command_ids: Sequence[str]) -> list[CloudEvent]:
         """The events these commands recorded, in the order of the log."""

@@ -1,0 +1,169 @@
+"""`accelerator bench generate`: a consortium's history of N events in a store file, cached.
+
+48 cities each start a round about every six months (`rounds.py`, `journeys.py`); every
+command goes through the real deciders against the in-memory recorder, and the log is
+bulk-written into a fresh store file as it grows. Then the runtime's own consumers (the
+projector, the cities' feeds) catch up with it on that file, exactly as after a restore; the
+policies reacted during the run (their commands are in the log), so their positions are
+the head. The file is cached by (events, seed, version of the code that writes it): a
+second run reuses it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from accelerator.bench.people import CITIES
+from accelerator.bench.rounds import Round
+from accelerator.bench.simulation import FIRST_DAY, Simulation
+from accelerator.progress import Advance, events_bar, silent
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = ("events", "services", "accelerator/bench", "accelerator/embedded")
+FLUSH = 20_000
+
+
+@dataclass(frozen=True)
+class History:
+    path: Path
+    events: int
+    seed: int
+    commands: int
+    refusals: int
+    startups: int
+    challenges: int
+    cities: int
+    first_day: str
+    last_day: str
+
+    @classmethod
+    def load(cls, path: Path) -> History:
+        found = json.loads(path.with_suffix(".json").read_text())
+        return cls(path=path, **found)
+
+    def save(self) -> None:
+        facts = {k: v for k, v in asdict(self).items() if k != "path"}
+        self.path.with_suffix(".json").write_text(json.dumps(facts, indent=2) + "\n")
+
+
+def code_version() -> str:
+    """A digest of the code whose change changes the file: the domain and this generator."""
+    digest = hashlib.sha256()
+    for folder in SOURCES:
+        for source in sorted((ROOT / folder).rglob("*.py")):
+            digest.update(source.relative_to(ROOT).as_posix().encode() + source.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def cached_path(folder: Path, events: int, seed: int) -> Path:
+    return folder / f"history-{events}-seed{seed}-{code_version()}.db"
+
+
+def generate(folder: Path, events: int, seed: int = 2027, show: bool | None = None) -> History:
+    """The cached history of this size and seed, written first if need be."""
+    path = cached_path(folder, events, seed)
+    if path.exists() and path.with_suffix(".json").exists():
+        return History.load(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    draft = path.with_suffix(".part")
+    for stale in (draft, Path(f"{draft}-wal"), Path(f"{draft}-shm")):
+        stale.unlink(missing_ok=True)
+    with events_bar(f"generating {events:,} events", events, show) as advance:
+        history = _simulate(draft, events, seed, advance)
+    with events_bar("projecting them", history.events * 2, show) as advance:
+        _catch_up(draft, advance)
+    draft.rename(path)
+    history = History(**{**asdict(history), "path": path})
+    history.save()
+    return history
+
+
+def _simulate(path: Path, target: int, seed: int, advance: Advance) -> History:
+    import accelerator.embedded.store  # noqa: F401 - registers the log's table
+    from accelerator.embedded.files import open_engine
+
+    open_engine(path).dispose()  # this version's tables, marks and pragmas
+    sim = Simulation(seed, target)
+    for city, country in CITIES:
+        first = sim.today + timedelta(days=sim.rng.randint(0, 180))
+        sim.on(first, lambda c=city, k=country: _round(sim, c, k, 1))  # type: ignore[misc]
+    with _Writer(path) as writer:
+        while not sim.done:
+            sim.run_day()
+            if len(sim.store.pending) >= FLUSH or sim.done:
+                advance(writer.write(sim))
+    return History(
+        path=path,
+        events=sim.store.head,
+        seed=seed,
+        commands=sim.commands,
+        refusals=sim.refusals,
+        startups=sim.people.numbers,
+        challenges=writer.challenges,
+        cities=len(CITIES),
+        first_day=str(FIRST_DAY),
+        last_day=str(sim.today - timedelta(days=1)),
+    )
+
+
+def _round(sim: Simulation, city: str, country: str, number: int) -> None:
+    """A city's round starts today; its next one in about six months."""
+    Round(sim, city, country, number, sim.today).plan()
+    sim.on(
+        sim.today + timedelta(days=sim.rng.randint(150, 210)), lambda: _round(sim, city, country, number + 1)
+    )
+
+
+class _Writer:
+    """Appends the recorder's rows to `event_log` in large transactions (a cache file: a crash
+    leaves a `.part` file that the next run starts again)."""
+
+    def __init__(self, path: Path) -> None:
+        self.connection = sqlite3.connect(path, isolation_level=None)
+        self.connection.execute("PRAGMA synchronous=OFF")
+        self.challenges = 0
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.connection.close()
+
+    def write(self, sim: Simulation) -> int:
+        rows = [row for row, _event in sim.store.take()]
+        self.challenges += sum(row.type.endswith("challenge_published.v1") for row in rows)
+        self.connection.execute("BEGIN")
+        self.connection.executemany(
+            "INSERT INTO event_log (position, id, stream, version, type, family, subject, time, causation, "
+            "envelope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [tuple(vars(row).values()) for row in rows],
+        )
+        self.connection.execute("COMMIT")
+        return len(rows)
+
+
+def _catch_up(path: Path, advance: Advance = silent) -> None:
+    """The projector and the feeds catch up on the file through the runtime's own loop."""
+    from accelerator.embedded.files import open_engine
+    from accelerator.embedded.runtime import EmbeddedRuntime
+    from services.consumers import Policy
+    from services.kernel import SystemClock
+
+    runtime = EmbeddedRuntime(open_engine(path), SystemClock())
+    loop, head = runtime.consumers, runtime.store.head()
+    with runtime.engine.begin() as connection:
+        for consumer in loop.registry:
+            if isinstance(consumer.handler, Policy):  # their reactions are in the log already
+                connection.exec_driver_sql("INSERT INTO tracking VALUES (?, ?)", (consumer.name, head))
+    for consumer in loop.registry:
+        before = loop.position(consumer.name)
+        while loop.step(consumer):
+            now = loop.position(consumer.name)
+            advance(now - before)
+            before = now
+    runtime.close()
