@@ -8,15 +8,18 @@ not even import rich for it); `Advance` is what the work calls: `advance(events)
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
-
-Advance = Callable[[int], None]
-"""Called with the number of events just done (and, with `total=`, a corrected total)."""
+from typing import Any, Protocol
 
 
-def silent(_done: int) -> None:
+class Advance(Protocol):
+    """Called with the number of events just done (and, once known, how many there are)."""
+
+    def __call__(self, done: int, total: int | None = None) -> None: ...
+
+
+def silent(done: int, total: int | None = None) -> None:
     """The progress of work nobody watches."""
 
 
@@ -39,7 +42,11 @@ def events_bar(description: str, total: int | None, show: bool | None = None) ->
     )
     with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
         task = bar.add_task(description, total=total)
-        yield lambda done: bar.advance(task, done)
+
+        def advance(done: int, total: int | None = None) -> None:
+            bar.update(task, advance=done, total=total if total is not None else bar.tasks[0].total)
+
+        yield advance
 
 
 def _rate_column() -> Any:

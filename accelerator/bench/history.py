@@ -22,10 +22,23 @@ from accelerator.bench.people import CITIES
 from accelerator.bench.rounds import Round
 from accelerator.bench.simulation import FIRST_DAY, Simulation
 from accelerator.progress import Advance, events_bar, silent
+from events.base import Event
+from services.kernel import Command
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ("events", "services", "accelerator/bench", "accelerator/embedded")
+SOURCES = (
+    "events",
+    "services",
+    *(
+        f"accelerator/bench/{name}.py"
+        for name in ("memory", "people", "simulation", "rounds", "journeys", "history")
+    ),
+)
+"""The code that decides what the log holds: the domain and this generator. (The read model is
+the projector's fold of it: a change there shows as differences in `rebuild`, not here.)"""
 FLUSH = 20_000
+NEXT_COMMANDS = 300
+"""Commands the history would go on with: the benchmark of the command path gives them."""
 
 
 @dataclass(frozen=True)
@@ -52,12 +65,15 @@ class History:
 
 
 def code_version() -> str:
-    """A digest of the code whose change changes the file: the domain and this generator."""
+    """A digest of the code whose change changes the log, and the store's schema version."""
     digest = hashlib.sha256()
-    for folder in SOURCES:
-        for source in sorted((ROOT / folder).rglob("*.py")):
-            digest.update(source.relative_to(ROOT).as_posix().encode() + source.read_bytes())
-    return digest.hexdigest()[:10]
+    from accelerator.embedded.files import SCHEMA_VERSION
+
+    for name in SOURCES:
+        for source in sorted((ROOT / name).rglob("*.py")) if (ROOT / name).is_dir() else [ROOT / name]:
+            if "projector" not in source.parts:
+                digest.update(source.relative_to(ROOT).as_posix().encode() + source.read_bytes())
+    return f"{digest.hexdigest()[:10]}-v{SCHEMA_VERSION}"
 
 
 def cached_path(folder: Path, events: int, seed: int) -> Path:
@@ -97,18 +113,42 @@ def _simulate(path: Path, target: int, seed: int, advance: Advance) -> History:
             sim.run_day()
             if len(sim.store.pending) >= FLUSH or sim.done:
                 advance(writer.write(sim))
-    return History(
+    history = History(
         path=path,
         events=sim.store.head,
         seed=seed,
         commands=sim.commands,
         refusals=sim.refusals,
-        startups=sim.people.numbers,
+        startups=writer.startups,
         challenges=writer.challenges,
         cities=len(CITIES),
         first_day=str(FIRST_DAY),
-        last_day=str(sim.today - timedelta(days=1)),
+        last_day=str(sim.today),
     )
+    following = _going_on(sim, NEXT_COMMANDS)
+    path.with_suffix(".commands.json").write_text(json.dumps(following, indent=1) + "\n")
+    return history
+
+
+def _going_on(sim: Simulation, count: int) -> list[dict[str, object]]:
+    """The next commands of the history (not written to the file): type, fields, actor, id,
+    moment — a real continuation, each valid (or refused) after the ones before it."""
+    given: list[dict[str, object]] = []
+    handle = sim.runner.handle
+
+    def record(command: Command, actor: str, command_id: str) -> list[Event]:
+        fields = command.model_dump(mode="json")
+        moment = sim.clock.now().isoformat()
+        given.append(
+            {"type": type(command).__name__, "fields": fields, "actor": actor, "id": command_id, "at": moment}
+        )
+        return handle(command, actor, command_id)
+
+    sim.runner.handle = record  # type: ignore[method-assign]
+    sim.target = 2**62
+    while len(given) < count:
+        sim.run_day()
+    return given[:count]
 
 
 def _round(sim: Simulation, city: str, country: str, number: int) -> None:
@@ -126,7 +166,7 @@ class _Writer:
     def __init__(self, path: Path) -> None:
         self.connection = sqlite3.connect(path, isolation_level=None)
         self.connection.execute("PRAGMA synchronous=OFF")
-        self.challenges = 0
+        self.challenges = self.startups = 0
 
     def __enter__(self) -> _Writer:
         return self
@@ -136,7 +176,8 @@ class _Writer:
 
     def write(self, sim: Simulation) -> int:
         rows = [row for row, _event in sim.store.take()]
-        self.challenges += sum(row.type.endswith("challenge_published.v1") for row in rows)
+        self.challenges += sum(row.type.endswith(".challenge_published.v1") for row in rows)
+        self.startups += sum(row.type.endswith(".application_submitted.v1") for row in rows)
         self.connection.execute("BEGIN")
         self.connection.executemany(
             "INSERT INTO event_log (position, id, stream, version, type, family, subject, time, causation, "

@@ -95,12 +95,16 @@ class Simulation:
     def run_day(self) -> None:
         """The scheduler's tick at eight, then the day's agenda; the next day begins."""
         morning = datetime.combine(self.today, time(8), PROGRAMME_TZ)
-        self.clock.set(max(morning, self.clock.now()))  # a busy yesterday may have run late
-        self._tick()
+        if morning > self.clock.now():  # else: a busy yesterday ran late, or today goes on
+            self.clock.set(morning)
+            self._tick()
         actions = self.agenda.pop(self.today, [])
         while actions and not self.done:
             actions.pop(0)()
             actions += self.agenda.pop(self.today, [])  # what today's actions planned for today
+        if self.done:  # the rest of the day waits, should the history go on
+            self.agenda[self.today] = actions + self.agenda.pop(self.today, [])
+            return
         self.today += timedelta(days=1)
 
     def _tick(self) -> None:

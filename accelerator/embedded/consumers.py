@@ -170,14 +170,6 @@ class TrackedLoop:
             own.add(row)
             own.commit()
 
-    def replace_views(self, fresh: Views) -> None:
-        with Session(writer(self.engine)) as session:
-            session.exec(read_model.StartupRow.__table__.delete())  # type: ignore[attr-defined]
-            session.exec(read_model.ChallengeRow.__table__.delete())  # type: ignore[attr-defined]
-            read_model.save_startups(session, fresh.startups.values())
-            read_model.save_challenges(session, fresh.challenges.values())
-            session.commit()
-
 
 def _position(connection: Any, consumer: str) -> int:
     found = connection.execute(text("SELECT position FROM tracking WHERE consumer = :c"), {"c": consumer})

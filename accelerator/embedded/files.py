@@ -6,15 +6,16 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
-from sqlmodel import SQLModel
+if TYPE_CHECKING:  # imported where used: checking a file, or a rebuild, needs only sqlite3
+    from sqlalchemy import Engine
+    from sqlalchemy.exc import OperationalError
 
 APPLICATION_ID = 0x41434354  # "ACCT": marks a SQLite file as an accelerator store
-SCHEMA_VERSION = 2
-"""SQLite `user_version` of this version's tables (1: before causation and participation)."""
+SCHEMA_VERSION = 3
+"""SQLite `user_version` of this version's tables (1: before causation and participation;
+2: before the read model's listing indexes)."""
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -88,6 +89,8 @@ def _open_for_reading(path: Path) -> Engine:
 
 
 def _engine(url: str, wal: bool = True) -> Engine:
+    from sqlalchemy import create_engine, event
+
     engine = create_engine(url, connect_args={"timeout": 30})
 
     @event.listens_for(engine, "connect")
@@ -115,8 +118,10 @@ def writer(engine: Engine) -> Engine:
 
 def _prepare(engine: Engine) -> None:
     """Create this version's tables, migrate an older store, and mark the file as ours."""
-    import accelerator.embedded.tables  # noqa: F401 - registers the runtime's tables
-    import services.projector.read_model  # noqa: F401 - registers the read model's tables
+    from sqlalchemy.exc import OperationalError
+    from sqlmodel import SQLModel
+
+    import services.projector.read_model  # noqa: F401 - these register the tables
     from accelerator.embedded.migrations import migrate
 
     try:

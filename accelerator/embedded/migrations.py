@@ -12,6 +12,8 @@ POLICY_CONSUMERS = ("starts-accelerators", "instructs-payments")
 def migrate(connection: Any, version: int) -> None:
     if version < 2:
         _to_2(connection)
+    if version < 3:
+        _to_3(connection)
 
 
 def _to_2(connection: Any) -> None:
@@ -40,3 +42,22 @@ def _to_2(connection: Any) -> None:
                 (consumer, OLD_POLICY_CONSUMER),
             )
         connection.exec_driver_sql("DELETE FROM tracking WHERE consumer = ?", (OLD_POLICY_CONSUMER,))
+
+
+LISTING_INDEXES = {
+    "ix_startup_view_listing": "(challenge_id, company_name, startup_id)",
+    "ix_startup_view_city_listing": "(city_id, challenge_id, company_name, startup_id)",
+    "ix_startup_view_phase_listing": "(phase, challenge_id, company_name, startup_id)",
+    "ix_startup_view_company_lower": "(lower(company_name))",
+}
+
+
+def _to_3(connection: Any) -> None:
+    """Version 3: the read model's lists are walked by index (a page reads that page) and a
+    company is found by its lower-cased name (services/projector/read_model.py). Only
+    indexes: the log and the views stay as they are."""
+    tables = {row[0] for row in connection.exec_driver_sql("SELECT name FROM sqlite_master")}
+    if "startup_view" not in tables:
+        return  # create_all makes the table with its indexes
+    for name, columns in LISTING_INDEXES.items():
+        connection.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON startup_view {columns}")

@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -20,13 +21,15 @@ from sqlmodel import Session, col, select
 from accelerator.embedded.consumers import TrackedLoop
 from accelerator.embedded.store import SqliteEventStore
 from accelerator.embedded.tables import DeadLetterRow
+from accelerator.progress import Advance, silent
+from accelerator.queries import RebuildReport
 from accelerator.runtime import Outcome
 from events import CloudEvent, Event, parse
 from services.consumers import CONSUMERS, Consumer, reactions
 from services.deadletters import DeadLetter
 from services.kernel import SYSTEM, Clock, Command, ConcurrencyConflict, Decider, Metadata, execute, today
 from services.projector import read_model
-from services.projector.views import ChallengeView, Projection, StartupView
+from services.projector.views import ChallengeView, StartupView
 from services.routing import decider_of
 from services.scheduler.domain import due_commands
 
@@ -97,9 +100,24 @@ class EmbeddedRuntime:
         commands = due_commands(read, lambda decider: self.store.streams(decider.prefix), today(self.clock))
         return [event for command in commands for event in self.handle(command, SCHEDULER).events]
 
-    def startups(self, city: str | None = None) -> list[StartupView]:
+    def startups(
+        self,
+        city: str | None = None,
+        phase: str | None = None,
+        challenge: str | None = None,
+        limit: int | None = None,
+        page: int = 1,
+    ) -> list[StartupView]:
         with Session(self.engine) as session:
-            return read_model.startups(session, city)
+            return read_model.startups_page(session, city, phase, challenge, limit, page)
+
+    def startup(self, startup_id: str) -> StartupView | None:
+        with Session(self.engine) as session:
+            return read_model.startup(session, startup_id)
+
+    def find_startups(self, ref: str) -> list[str]:
+        with Session(self.engine) as session:
+            return read_model.find_startups(session, ref)
 
     def challenges(self) -> list[ChallengeView]:
         with Session(self.engine) as session:
@@ -108,15 +126,11 @@ class EmbeddedRuntime:
     def history(self, subject: str | None = None, until: datetime | None = None) -> list[CloudEvent]:
         return self.store.history(subject, until)
 
-    def replay(self) -> Projection:
-        projection = Projection()
-        for ce in self.store.history():
-            projection.apply(parse(ce), ce.time)
-        return projection
+    def rebuild(self, repair: bool = False, advance: Advance = silent) -> RebuildReport:
+        """Streaming, on the store file (accelerator/embedded/rebuild.py)."""
+        from accelerator.embedded.rebuild import rebuild
 
-    def repair(self, fresh: Projection) -> None:
-        """Replace the read model with views replayed from the log."""
-        self.consumers.replace_views(fresh)
+        return rebuild(Path(self.engine.url.database or ""), repair, advance)
 
     def follow(self, families: Sequence[str], from_start: bool, poll: float) -> Iterator[CloudEvent | None]:
         position = 0 if from_start else self.store.head()
