@@ -13,7 +13,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from services.projector.views import PHASES
+PHASES = {
+    "applied": 0,
+    "waitlisted": 1,
+    "selected": 2,
+    "rejected": 2,
+    "accepted": 3,
+    "declined": 3,
+    "in accelerator": 4,
+    "completed": 5,
+    "terminated": 5,
+    "withdrawn": 6,
+}
+"""As services/projector/views.py's (not imported: the baseline carries none of this project)."""
 
 View = dict[str, Any]
 Handler = Callable[[View, dict[str, Any]], None]

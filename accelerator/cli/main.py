@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from accelerator.bench.cli import bench
 from accelerator.cli import operating, programme, programme_run, reading
 from accelerator.cli.context import Context
 from accelerator.cli.output import guarded
@@ -72,6 +73,7 @@ app.add_typer(operating.topics, name="topics")
 app.command("worker")(operating.worker)
 app.command("up")(operating.up)
 app.command("status")(operating.status)
+app.add_typer(bench, name="bench")
 
 
 def quiet_clients() -> None:

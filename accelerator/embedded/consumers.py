@@ -40,6 +40,10 @@ BATCH = 1000
 Batch = Sequence[tuple[int, CloudEvent]]
 T = TypeVar("T")
 Reader = Callable[[int, int, Sequence[str], Sequence[str]], list[tuple[int, T]]]
+MOVE = text(
+    "INSERT INTO tracking (consumer, position) VALUES (:c, :to) "
+    "ON CONFLICT (consumer) DO UPDATE SET position = MAX(position, excluded.position)"
+)
 PUBLISH = "INSERT OR REPLACE INTO feed (position, channel, envelope) VALUES (:position, :channel, :envelope)"
 
 
@@ -49,30 +53,42 @@ class TrackedLoop:
         self.engine, self.store = runtime.engine, runtime.store
 
     def catch_up(self) -> None:
-        """Until no consumer has anything left to do (policies' commands make new events)."""
-        while [consumer for consumer in self.registry if self.step(consumer)]:
-            pass
+        """Until no consumer has anything left to do (policies' commands make new events).
+        Each round asks once where the log ends and where every consumer is."""
+        while True:
+            head, positions = self.store.head(), self.positions()
+            behind = [c for c in self.registry if positions.get(c.name, 0) < head]
+            if not [consumer for consumer in behind if self._step(consumer, head)]:
+                return
 
     def step(self, consumer: Consumer) -> bool:
         """One batch for one consumer; False when it had nothing to do."""
-        if self.position(consumer.name) >= self.store.head():
+        head = self.store.head()
+        if self.position(consumer.name) >= head:
             return False  # caught up: no lock taken, nothing written
-        run: Callable[[Consumer], bool] = {
+        return self._step(consumer, head)
+
+    def _step(self, consumer: Consumer, head: int) -> bool:
+        run: Callable[[Consumer, int], bool] = {
             Policy: self._react,
             Projection: self._project,
             Feed: self._publish,
         }[type(consumer.handler)]
-        return run(consumer)
+        return run(consumer, head)
 
     def position(self, consumer: str) -> int:
         with self.engine.connect() as connection:
             return _position(connection, consumer)
 
-    def _project(self, consumer: Consumer) -> bool:
+    def positions(self) -> dict[str, int]:
+        with self.engine.connect() as connection:
+            return dict(connection.execute(text("SELECT consumer, position FROM tracking")).all())
+
+    def _project(self, consumer: Consumer, head: int) -> bool:
         """A batch of events folded into the views it touches, loaded and written at once."""
         with Session(writer(self.engine)) as session:
             start = _position(session.connection(), consumer.name)
-            upto, batch = self._read(start, consumer, self.store.raw_after)
+            upto, batch = self._read(start, consumer, self.store.raw_after, head)
             events = [
                 found for position, raw in batch if (found := self._event(consumer, position, raw, session))
             ]
@@ -88,10 +104,10 @@ class TrackedLoop:
             session.commit()
         return bool(batch)
 
-    def _publish(self, consumer: Consumer) -> bool:
+    def _publish(self, consumer: Consumer, head: int) -> bool:
         assert isinstance(consumer.handler, Feed)
         with Session(writer(self.engine)) as session:
-            upto, batch = self._batch(session, consumer)
+            upto, batch = self._batch(session, consumer, head)
             rows = [
                 {"position": position, "channel": channel, "envelope": published.to_json()}
                 for position, ce in batch
@@ -103,8 +119,8 @@ class TrackedLoop:
             session.commit()
         return bool(batch)
 
-    def _react(self, consumer: Consumer) -> bool:
-        upto, batch = self._read(self.position(consumer.name), consumer, self.store.read_after)
+    def _react(self, consumer: Consumer, head: int) -> bool:
+        upto, batch = self._read(self.position(consumer.name), consumer, self.store.read_after, head)
         for position, ce in batch:
             event = self._parse(consumer, position, ce)
             for reaction in reactions(ce, event, (consumer,)) if event else ():
@@ -114,16 +130,19 @@ class TrackedLoop:
             session.commit()
         return bool(batch)
 
-    def _batch(self, session: Session, consumer: Consumer) -> tuple[int, Batch]:
+    def _batch(self, session: Session, consumer: Consumer, head: int) -> tuple[int, Batch]:
         """The next events for this consumer, read after its position as this transaction sees
         it: the write lock is held, so no other process takes the same batch."""
-        return self._read(_position(session.connection(), consumer.name), consumer, self.store.read_after)
+        return self._read(
+            _position(session.connection(), consumer.name), consumer, self.store.read_after, head
+        )
 
-    def _read(self, start: int, consumer: Consumer, reader: Reader[T]) -> tuple[int, list[tuple[int, T]]]:
+    def _read(
+        self, start: int, consumer: Consumer, reader: Reader[T], head: int
+    ) -> tuple[int, list[tuple[int, T]]]:
         """The next events of the types it reads (as `reader` gives them: envelopes, or raw
         JSON), and how far that read went in the log (to the head when the events after the
         last of them are of other types)."""
-        head = self.store.head()
         types = sorted(consumer.types) if consumer.types is not None else ()
         batch = reader(start, BATCH, (), types)
         last = batch[-1][0] if batch else start
@@ -178,15 +197,4 @@ def _position(connection: Any, consumer: str) -> int:
 
 def _move(session: Session, consumer: str, to: int) -> None:
     """Move the position on, never back (two processes' policies may both have got this far)."""
-    connection = session.connection()
-    connection.execute(
-        text("INSERT OR IGNORE INTO tracking (consumer, position) VALUES (:c, 0)"), {"c": consumer}
-    )
-    connection.execute(
-        text("UPDATE tracking SET position = MAX(position, :to) WHERE consumer = :c"),
-        {"c": consumer, "to": to},
-    )
-
-
-def _view(row: read_model.StartupRow | read_model.ChallengeRow | None) -> Any:
-    return row.to_view() if row else None
+    session.connection().execute(MOVE, {"c": consumer, "to": to})

@@ -31,7 +31,7 @@ from services.kernel import SYSTEM, Clock, Command, ConcurrencyConflict, Decider
 from services.projector import read_model
 from services.projector.views import ChallengeView, StartupView
 from services.routing import decider_of
-from services.scheduler.domain import due_commands
+from services.scheduler.domain import WATCHED, due_commands
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,8 @@ class EmbeddedRuntime:
         self.actor = actor
         self.store = SqliteEventStore(engine, clock)
         self.consumers = TrackedLoop(self, consumers)
+        self._states: dict[str, tuple[int, Any]] = {}
+        """The scheduler's folded states by stream, with the version they were folded at."""
 
     def handle(self, command: Command, actor: str | None = None, command_id: str | None = None) -> Outcome:
         """Run one command to completion: its events stored, every consumer caught up."""
@@ -90,15 +92,29 @@ class EmbeddedRuntime:
         return found
 
     def tick(self) -> list[Event]:
-        def read(decider: Decider[Any], aggregate_id: str) -> Any:
-            try:
-                return decider.fold(self.store.load(decider.stream(aggregate_id)))
-            except ValueError as error:  # a stream this version cannot read has no deadlines here
-                log.warning("scheduler: skipping %s: %s", decider.stream(aggregate_id), error)
-                return decider.initial
+        """Every command due today for the aggregates with deadlines, run as the scheduler.
 
-        commands = due_commands(read, lambda decider: self.store.streams(decider.prefix), today(self.clock))
+        Each watched stream is folded again only when it grew since the last tick (one
+        grouped query gives every stream's version): a programme's daily ticks then cost
+        what changed, not the whole log."""
+        versions = {watch.decider.prefix: self.store.versions(watch.decider.prefix) for watch in WATCHED}
+
+        def read(decider: Decider[Any], aggregate_id: str) -> Any:
+            stream, version = decider.stream(aggregate_id), versions[decider.prefix][aggregate_id]
+            known = self._states.get(stream)
+            if known is None or known[0] != version:
+                known = self._states[stream] = (version, self._fold(decider, aggregate_id))
+            return known[1]
+
+        commands = due_commands(read, lambda decider: sorted(versions[decider.prefix]), today(self.clock))
         return [event for command in commands for event in self.handle(command, SCHEDULER).events]
+
+    def _fold(self, decider: Decider[Any], aggregate_id: str) -> Any:
+        try:
+            return decider.fold(self.store.load(decider.stream(aggregate_id)))
+        except ValueError as error:  # a stream this version cannot read has no deadlines here
+            log.warning("scheduler: skipping %s: %s", decider.stream(aggregate_id), error)
+            return decider.initial
 
     def startups(
         self,

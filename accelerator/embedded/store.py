@@ -13,13 +13,21 @@ from datetime import datetime
 
 from sqlalchemy import Engine, UniqueConstraint, text
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Field, Session, SQLModel, col, func, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from accelerator.embedded.files import StoreError, writer
-from events import CloudEvent, Event, envelope, parse
+from events import CloudEvent, Event, envelope
+from events.reader import read
 from services.kernel import Clock, ConcurrencyConflict, Metadata
 
 __all__ = ["ConcurrencyConflict", "SqliteEventStore", "StoredEvent"]
+
+LOAD = text("SELECT envelope FROM event_log WHERE stream = :stream ORDER BY version")
+VERSION = text("SELECT MAX(version) FROM event_log WHERE stream = :stream")
+VERSIONS = text(
+    "SELECT stream, MAX(version) FROM event_log WHERE stream >= :low AND stream < :high GROUP BY stream"
+)
+HEAD = text("SELECT MAX(position) FROM event_log")
 
 
 class StoredEvent(SQLModel, table=True):
@@ -48,13 +56,9 @@ class SqliteEventStore:
         self.source = source
 
     def load(self, stream: str) -> list[Event]:
-        with Session(self.engine) as session:
-            rows = session.exec(
-                select(StoredEvent.envelope)
-                .where(StoredEvent.stream == stream)
-                .order_by(col(StoredEvent.version))
-            )
-            return [parse(CloudEvent.from_json(raw)) for raw in rows]
+        with self.engine.connect() as connection:
+            rows = connection.execute(LOAD, {"stream": stream})
+            return [read(raw)[0] for (raw,) in rows]
 
     def append(self, stream: str, expected_version: int, events: Sequence[Event], meta: Metadata) -> None:
         now = meta.time or self.clock.now()
@@ -70,27 +74,24 @@ class SqliteEventStore:
                 actor=meta.actor,
             )
             rows.append(
-                StoredEvent(
-                    id=ce.id,
-                    stream=stream,
-                    version=version,
-                    type=ce.type,
-                    family=ce.family,
-                    subject=ce.subject,
-                    time=now,
-                    causation=meta.causation,
-                    envelope=ce.to_json(),
-                )
+                {
+                    "id": ce.id,
+                    "stream": stream,
+                    "version": version,
+                    "type": ce.type,
+                    "family": ce.family,
+                    "subject": ce.subject,
+                    "time": now,
+                    "causation": meta.causation,
+                    "envelope": ce.to_json(),
+                }
             )
         try:
-            with Session(writer(self.engine)) as session:
-                current = session.exec(
-                    select(func.max(StoredEvent.version)).where(StoredEvent.stream == stream)
-                ).one()
+            with writer(self.engine).begin() as connection:
+                current = connection.execute(VERSION, {"stream": stream}).scalar()
                 if (current or 0) != expected_version:
                     raise ConcurrencyConflict(f"{stream} is at version {current}, not {expected_version}")
-                session.add_all(rows)
-                session.commit()
+                connection.execute(StoredEvent.__table__.insert(), rows)  # type: ignore[attr-defined]
         except IntegrityError as error:
             raise ConcurrencyConflict(f"{stream} was written concurrently") from error
         except OperationalError as error:
@@ -131,11 +132,15 @@ class SqliteEventStore:
 
     def streams(self, prefix: str) -> list[str]:
         """The ids of every aggregate whose stream starts with `prefix-`."""
-        query = text("SELECT DISTINCT stream FROM event_log WHERE stream >= :low AND stream < :high")
+        return sorted(self.versions(prefix))
+
+    def versions(self, prefix: str) -> dict[str, int]:
+        """Every aggregate whose stream starts with `prefix-`, with its stream's version (one
+        walk of the UNIQUE (stream, version) index)."""
         low = f"{prefix}-"
         with self.engine.connect() as connection:
-            rows = connection.execute(query, {"low": low, "high": f"{prefix}."})
-            return sorted(row[0].removeprefix(low) for row in rows)
+            rows = connection.execute(VERSIONS, {"low": low, "high": f"{prefix}."})
+            return {stream.removeprefix(low): version for stream, version in rows}
 
     def history(self, subject: str | None = None, until: datetime | None = None) -> list[CloudEvent]:
         query = select(StoredEvent.envelope)
@@ -148,5 +153,5 @@ class SqliteEventStore:
             return [CloudEvent.from_json(raw) for raw in rows]
 
     def head(self) -> int:
-        with Session(self.engine) as session:
-            return session.exec(select(func.max(StoredEvent.position))).one() or 0
+        with self.engine.connect() as connection:
+            return connection.execute(HEAD).scalar() or 0
