@@ -127,7 +127,7 @@ def targets(results: Results, kafka: bool) -> list[str]:
         return f"| {what} | {value} {'met' if met else 'NOT met'} |"
 
     speed = results.paired_ratio("rebuild", "peer", "events/s")
-    cpu = results.median("peer", "cpu") / results.median("rebuild", "cpu")
+    cpu = results.median_extra("peer", "cpu_s") / results.median_extra("rebuild", "cpu_s")
     memory = results.median("rebuild", "rss_mb") / results.median("peer", "rss_mb")
     show, as_of, page = (results.median(key) for key in ("show", "as-of", "page"))
     found = [

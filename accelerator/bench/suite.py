@@ -145,7 +145,7 @@ def render(results: Results, history: History | None, targets: list[str], facts:
         "",
         *(f"- {k}: {v}" for k, v in facts.items()),
         "",
-        "| figure | median | unit | range over runs | CPU s | peak RSS MiB | extra |",
+        "| figure | median | unit | range over runs | process CPU s | peak RSS MiB | extra |",
         "|---|---:|---|---|---:|---:|---|",
     ]
     for figure in results.figures:

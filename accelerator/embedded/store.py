@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Engine, UniqueConstraint, text
+from sqlalchemy import Engine, UniqueConstraint, bindparam, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -28,6 +28,10 @@ VERSIONS = text(
     "SELECT stream, MAX(version) FROM event_log WHERE stream >= :low AND stream < :high GROUP BY stream"
 )
 HEAD = text("SELECT MAX(position) FROM event_log")
+CAUSED_BY = text("SELECT envelope FROM event_log WHERE causation IN :ids ORDER BY position").bindparams(
+    bindparam("ids", expanding=True)
+)
+TYPES_AFTER = text("SELECT position, type FROM event_log WHERE position > :after AND position <= :head")
 
 
 class StoredEvent(SQLModel, table=True):
@@ -122,13 +126,17 @@ class SqliteEventStore:
         """The events these commands recorded, in the order of the log."""
         if not command_ids:
             return []
-        query = (
-            select(StoredEvent.envelope)
-            .where(col(StoredEvent.causation).in_(command_ids))
-            .order_by(col(StoredEvent.position))
-        )
-        with Session(self.engine) as session:
-            return [CloudEvent.from_json(raw) for raw in session.exec(query)]
+        with self.engine.connect() as connection:
+            rows = connection.execute(CAUSED_BY, {"ids": list(command_ids)})
+            return [CloudEvent.from_json(raw) for (raw,) in rows]
+
+    def types_after(self, position: int, head: int) -> list[tuple[int, str]]:
+        """(position, type) of the events after `position` up to `head`."""
+        with self.engine.connect() as connection:
+            return [
+                (pos, kind)
+                for pos, kind in connection.execute(TYPES_AFTER, {"after": position, "head": head})
+            ]
 
     def streams(self, prefix: str) -> list[str]:
         """The ids of every aggregate whose stream starts with `prefix-`."""
