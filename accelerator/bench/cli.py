@@ -105,19 +105,26 @@ def embedded_figures(history: History) -> list[Figure]:
 
 
 def _sample(store: Path) -> tuple[str, str, str]:
-    """A startup that went the whole way (named by its unique company name), a day in the
-    middle of its programme, and the city with most startups."""
+    """A startup that went the whole way — named by its company name if no other company has
+    it, else by an id prefix only it has — a day in the middle of its programme, and the city
+    with most startups."""
     with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as connection:
-        name, starts = connection.execute(
-            "SELECT company_name, json_extract(view, '$.starts_on') FROM startup_view "
-            "WHERE phase = 'completed' AND company_name IN "
-            "(SELECT company_name FROM startup_view GROUP BY company_name HAVING COUNT(*) = 1) "
-            "ORDER BY startup_id LIMIT 1"
+        startup, name, starts = connection.execute(
+            "SELECT startup_id, company_name, json_extract(view, '$.starts_on') FROM startup_view "
+            "WHERE phase = 'completed' ORDER BY startup_id LIMIT 1"
+        ).fetchone()
+        (named,) = connection.execute(
+            "SELECT COUNT(*) FROM startup_view WHERE company_name = ?", (name,)
+        ).fetchone()
+        (prefixed,) = connection.execute(
+            "SELECT COUNT(*) FROM startup_view WHERE startup_id >= ? AND startup_id < ?",
+            (startup[:-1], startup[:-1] + "~"),
         ).fetchone()
         (city,) = connection.execute(
             "SELECT city_id FROM startup_view GROUP BY city_id ORDER BY COUNT(*) DESC LIMIT 1"
         ).fetchone()
-    return name, str(date.fromisoformat(starts) + timedelta(days=60)), city
+    ref = name if named == 1 else startup[:-1] if prefixed == 1 else startup
+    return ref, str(date.fromisoformat(starts) + timedelta(days=60)), city
 
 
 def targets(results: Results, kafka: bool) -> list[str]:

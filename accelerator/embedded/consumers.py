@@ -30,6 +30,7 @@ from events.reader import read
 from services.consumers import Consumer, Feed, Policy, Projection, reactions
 from services.kernel import Command, Metadata, Rejected
 from services.projector import read_model
+from services.projector.views import CHALLENGE_EVENTS
 from services.projector.views import Projection as Views
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ BATCH = 1000
 Batch = Sequence[tuple[int, CloudEvent]]
 T = TypeVar("T")
 Reader = Callable[[int, int, Sequence[str], Sequence[str]], list[tuple[int, T]]]
+HEADS = text("SELECT NULL, MAX(position) FROM event_log UNION ALL SELECT consumer, position FROM tracking")
 MOVE = text(
     "INSERT INTO tracking (consumer, position) VALUES (:c, :to) "
     "ON CONFLICT (consumer) DO UPDATE SET position = MAX(position, excluded.position)"
@@ -56,7 +58,7 @@ class TrackedLoop:
         """Until no consumer has anything left to do (policies' commands make new events).
         Each round asks once where the log ends and where every consumer is."""
         while True:
-            head, positions = self.store.head(), self.positions()
+            head, positions = self.heads()
             behind = [c for c in self.registry if positions.get(c.name, 0) < head]
             idle = self._idle(behind, positions, head)
             if idle:
@@ -106,8 +108,13 @@ class TrackedLoop:
             return _position(connection, consumer)
 
     def positions(self) -> dict[str, int]:
+        return self.heads()[1]
+
+    def heads(self) -> tuple[int, dict[str, int]]:
+        """Where the log ends, and where each consumer is: one query."""
         with self.engine.connect() as connection:
-            return dict(connection.execute(text("SELECT consumer, position FROM tracking")).all())
+            rows = connection.execute(HEADS).all()
+        return next((p for c, p in rows if c is None), 0) or 0, {c: p for c, p in rows if c is not None}
 
     def _project(self, consumer: Consumer, head: int) -> bool:
         """A batch of events folded into the views it touches, loaded and written at once."""
@@ -117,9 +124,10 @@ class TrackedLoop:
             events = [
                 found for position, raw in batch if (found := self._event(consumer, position, raw, session))
             ]
-            subjects = sorted({event.subject for event, _time in events})
-            startups = read_model.startups_by_id(session, subjects)
-            challenges = read_model.challenges_by_id(session, subjects)
+            challenged = sorted({e.subject for e, _time in events if isinstance(e, CHALLENGE_EVENTS)})
+            others = sorted({e.subject for e, _time in events if not isinstance(e, CHALLENGE_EVENTS)})
+            startups = read_model.startups_by_id(session, others)  # each view the batch touches, at once
+            challenges = read_model.challenges_by_id(session, challenged) if challenged else {}
             views = Views(startups.get, challenges.get)
             for event, time in events:
                 views.apply(event, time)
