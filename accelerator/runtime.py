@@ -6,12 +6,16 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from accelerator.progress import Advance
 from events import CloudEvent, Event, parse
 from services.deadletters import DeadLetter
 from services.kernel import Clock, Command
-from services.projector.views import ChallengeView, Projection, StartupView
+from services.projector.views import ChallengeView, StartupView
+
+if TYPE_CHECKING:
+    from accelerator.queries import RebuildReport
 
 
 class Unavailable(Exception):
@@ -52,18 +56,33 @@ class Runtime(Protocol):
         """Check every deadline as of the clock's now; the events it caused."""
         ...
 
-    def startups(self, city: str | None = None) -> list[StartupView]: ...
+    def startups(
+        self,
+        city: str | None = None,
+        phase: str | None = None,
+        challenge: str | None = None,
+        limit: int | None = None,
+        page: int = 1,
+    ) -> list[StartupView]:
+        """Startups' views in the listing order (by challenge, then company), filtered; one
+        page of `limit` (None: all)."""
+        ...
+
+    def startup(self, startup_id: str) -> StartupView | None:
+        """One startup's view."""
+        ...
+
+    def find_startups(self, ref: str) -> list[str]:
+        """The ids of the startups `ref` names: id, id prefix or company name (any case)."""
+        ...
 
     def challenges(self) -> list[ChallengeView]: ...
 
     def history(self, subject: str | None = None, until: datetime | None = None) -> list[CloudEvent]: ...
 
-    def replay(self) -> Projection:
-        """The whole log replayed into fresh views."""
-        ...
-
-    def repair(self, fresh: Projection) -> None:
-        """Replace the read model with these views (replayed from the log)."""
+    def rebuild(self, repair: bool = False, advance: Advance = ...) -> RebuildReport:
+        """Replay the whole log into fresh views and compare them with the read model; with
+        `repair`, replace the views that differ (refused where the read model is not ours)."""
         ...
 
     def follow(self, families: Sequence[str], from_start: bool, poll: float) -> Iterator[CloudEvent | None]:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import EmailStr, StringConstraints
 
-from events.base import Euros, Plain, Slug, StartupEvent, Text, Value
+from events.base import Email, Euros, Plain, Slug, StartupEvent, Text, Value
 
 Country = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 """An ISO 3166-1 alpha-2 country code: BE, NL, FR, GB, ..."""
@@ -44,7 +44,7 @@ class Contact(Value):
     """Personal data: never published on a city's topic."""
 
     name: Text
-    email: EmailStr
+    email: Email
     phone: Plain | None = None
 
 

@@ -115,6 +115,9 @@ SUPERSEDED: tuple[type[Event], ...] = legacy.SUPERSEDED
 """Old versions: never written any more, read through UPCASTERS; their schemas stay published."""
 
 EVENT_TYPES: dict[str, type[Event]] = {cls.event_type(): cls for cls in CATALOGUE}
+FIELDS: dict[type[Event], frozenset[str]] = {cls: frozenset(cls.model_fields) for cls in CATALOGUE}
+"""Each type's field names, looked up once (pydantic's `model_fields` is a property: a replay
+asked it a million times)."""
 
 Upcaster = Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]
 
@@ -195,11 +198,18 @@ def upcast(type_: str, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 
 def parse(ce: CloudEvent) -> Event:
     """Tolerant reader: upcasts old versions and ignores fields this version does not know."""
-    type_, data = upcast(ce.type, ce.data)
-    cls = EVENT_TYPES.get(type_)
+    return parse_data(ce.type, ce.data, ce.actor)
+
+
+def parse_data(type_: str, data: dict[str, Any], actor: str | None = None) -> Event:
+    """The tolerant reader of an envelope's `type`, `data` and `actor` (see `parse`)."""
+    known_type, data = upcast(type_, data)
+    cls = EVENT_TYPES.get(known_type)
     if cls is None:
-        raise UnknownEventType(f"type: unknown event type {ce.type!r}")
-    known = {k: v for k, v in data.items() if k in cls.model_fields}
-    if cls.recorded_by and known.get(cls.recorded_by) is None and ce.actor:
-        known[cls.recorded_by] = ce.actor  # an event older than the field: its envelope knew who
-    return cls.model_validate(known, context=READING)
+        raise UnknownEventType(f"type: unknown event type {type_!r}")
+    fields = FIELDS[cls]
+    if not data.keys() <= fields:  # fields of a later version: this one ignores them
+        data = {k: v for k, v in data.items() if k in fields}
+    if cls.recorded_by and data.get(cls.recorded_by) is None and actor:
+        data = {**data, cls.recorded_by: actor}  # an event older than the field: its envelope knew who
+    return cls.__pydantic_validator__.validate_python(data, context=READING)

@@ -14,7 +14,9 @@ fi
 stamp="$VENV/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -e ".[test]"
+    # bench: the benchmark's peer library and profiler, small and pure Python; installed here so
+    # that `accelerator bench` runs on any developer's machine and in CI without a second step
+    "$VENV/bin/python" -m pip install --quiet -e ".[test,bench]"
     rm -f "$VENV"/.installed-*
     touch "$stamp"
 fi

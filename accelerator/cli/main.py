@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from accelerator.bench.cli import bench
 from accelerator.cli import (
     challenges,
     finance,
@@ -92,6 +93,7 @@ app.command("status")(operating.status)
 app.command("chaos")(operating.chaos)
 app.command("serve")(web.serve)
 app.add_typer(web.tokens, name="tokens")
+app.add_typer(bench, name="bench")
 
 
 def quiet_clients() -> None:

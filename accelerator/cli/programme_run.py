@@ -33,7 +33,7 @@ def start_cohort(
     ids = (
         [c.startup(s) for s in startup]
         if startup
-        else [v.startup_id for v in c.reader.startups() if v.phase == "accepted"]
+        else [v.startup_id for v in c.reader.startups(phase="accepted")]
     )
     if not ids:
         fail("startup_ids: no startup has accepted an offer and is waiting for a cohort")

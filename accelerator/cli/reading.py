@@ -24,19 +24,30 @@ from accelerator.cli.output import (
     write,
 )
 from accelerator.embedded.files import check_file
-from accelerator.embedded.runtime import EmbeddedRuntime
+from accelerator.progress import Advance, events_bar
 from events.base import FAMILIES
 from services.kernel import PROGRAMME_TZ
-from services.projector.views import StartupView
+from services.projector.views import PHASES, StartupView
 
 scheduler = typer.Typer(help="Deadlines: overdue milestones, calls, programme end.", no_args_is_help=True)
 
 
 def startups(
-    ctx: typer.Context, city: Annotated[str | None, typer.Option(help="only this city")] = None
+    ctx: typer.Context,
+    city: Annotated[str | None, typer.Option(help="only this city's startups")] = None,
+    phase: Annotated[str | None, typer.Option(help=f"only those in this phase: {', '.join(PHASES)}")] = None,
+    challenge: Annotated[str | None, typer.Option(help="only those answering this challenge")] = None,
+    limit: Annotated[int, typer.Option(help="startups per page (0: all of them)", min=0)] = 50,
+    page: Annotated[int, typer.Option(help="which page", min=1)] = 1,
 ) -> None:
-    """A table of every startup's projected state."""
-    console.print(startup_table(of(ctx).reader.startups(city)))
+    """A table of the startups' projected state, by challenge and company, a page at a time."""
+    if phase is not None and phase not in PHASES:
+        fail(f"phase: must be one of {', '.join(PHASES)} (got {phase!r})")
+    views = of(ctx).reader.startups(city, phase, challenge, limit or None, page)
+    title = "Startups" if not limit else f"Startups, page {page} ({limit} a page)"
+    console.print(startup_table(views, title=title))
+    if limit and len(views) == limit:
+        say((f"more on the next page: --page {page + 1}", "dim"))
 
 
 def _end_of(day: str) -> datetime:
@@ -56,17 +67,14 @@ def show(
     c = of(ctx)
     startup_id = c.startup(startup)
     until = _end_of(as_of) if as_of else None
-    view = queries.as_of(c.reader, startup_id, until) if until else _current(c, startup_id)
+    history = c.reader.history(startup_id, until)
+    view = queries.replayed(startup_id, history) if until else c.reader.startup(startup_id)
     if view is None:
         fail(f"as_of: {startup} had not applied yet on {as_of}")
     _print_view(view, f" as of {as_of}" if as_of else "")
     say(("History", "bold"))
-    for ce in c.reader.history(startup_id, until):
+    for ce in history:
         say(event_line(ce))
-
-
-def _current(c: Context, startup_id: str) -> StartupView:
-    return next(v for v in c.reader.startups() if v.startup_id == startup_id)
 
 
 def _print_view(v: StartupView, when: str) -> None:
@@ -135,17 +143,35 @@ def rebuild(
 ) -> None:
     """Replay the whole log into fresh views and report whether they match the read model."""
     c = of(ctx)
-    report = guarded(lambda: queries.rebuild(c.runtime if repair else c.reader, repair=repair))
-    say(f"replayed the log into {report.startups} startups and {report.challenges} challenges")
+    with events_bar("replaying the log", None) as advance:
+        report = guarded(lambda: _rebuild(c, repair, advance))
+    say(
+        f"replayed {report.events:,} events into {report.startups:,} startups "
+        f"and {report.challenges:,} challenges"
+    )
+    if report.unreadable:
+        say((f"{report.unreadable} events nobody can read were left out (see dead-letters)", "yellow"))
     if report.matches:
         say(("the read model matches the log", "green"))
         return
     for line in report.differences:
         say(f"  {line}")
+    if report.different > len(report.differences):
+        say(f"  ... and {report.different - len(report.differences):,} more")
     if repair:
-        say(("the read model was replaced by the replayed one", "yellow"))
+        say((f"{report.different:,} views of the read model were replaced by the replayed ones", "yellow"))
         return
-    fail(f"read model: {len(report.differences)} views differ from the log (run with --repair)")
+    fail(f"read model: {report.different:,} views differ from the log (run with --repair)")
+
+
+def _rebuild(c: Context, repair: bool, advance: Advance) -> queries.RebuildReport:
+    """On the embedded runtime straight on the file, without building the runtime: a rebuild
+    is the store's biggest job, and stays small."""
+    if c.settings.runtime == "embedded":
+        from accelerator.embedded.rebuild import rebuild as rebuild_store
+
+        return rebuild_store(c.settings.store, repair, advance)
+    return queries.rebuild(c.runtime if repair else c.reader, repair, advance)
 
 
 def dead_letters(ctx: typer.Context) -> None:
@@ -169,6 +195,7 @@ def run_scheduler(
 ) -> None:
     """Run the deadline check on a schedule (apscheduler, durable job store) until Ctrl-C."""
     from accelerator import scheduling
+    from accelerator.embedded.runtime import EmbeddedRuntime
 
     c = of(ctx)
     if not isinstance(c.runtime, EmbeddedRuntime):

@@ -17,14 +17,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import text
 from sqlmodel import Session
 
 from accelerator.embedded.files import writer
-from accelerator.embedded.tables import DeadLetterRow, FeedRow
+from accelerator.embedded.tables import DeadLetterRow
 from events import CloudEvent, Event, parse
+from events.programme import ChallengeEvent
+from events.reader import read
 from services.consumers import Consumer, Feed, Policy, Projection, reactions
 from services.kernel import Command, Metadata, Rejected
 from services.projector import read_model
@@ -36,6 +39,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 BATCH = 1000
 Batch = Sequence[tuple[int, CloudEvent]]
+T = TypeVar("T")
+Reader = Callable[[int, int, Sequence[str], Sequence[str]], list[tuple[int, T]]]
+HEADS = text("SELECT NULL, MAX(position) FROM event_log UNION ALL SELECT consumer, position FROM tracking")
+MOVE = text(
+    "INSERT INTO tracking (consumer, position) VALUES (:c, :to) "
+    "ON CONFLICT (consumer) DO UPDATE SET position = MAX(position, excluded.position)"
+)
+PUBLISH = "INSERT OR REPLACE INTO feed (position, channel, envelope) VALUES (:position, :channel, :envelope)"
 
 
 class TrackedLoop:
@@ -44,54 +55,105 @@ class TrackedLoop:
         self.engine, self.store = runtime.engine, runtime.store
 
     def catch_up(self) -> None:
-        """Until no consumer has anything left to do (policies' commands make new events)."""
-        while [consumer for consumer in self.registry if self.step(consumer)]:
-            pass
+        """Until no consumer has anything left to do (policies' commands make new events).
+        Each round asks once where the log ends and where every consumer is."""
+        while True:
+            head, positions = self.heads()
+            behind = [c for c in self.registry if positions.get(c.name, 0) < head]
+            idle = self._idle(behind, positions, head)
+            if idle:
+                self._skip(idle, head)
+            if not [consumer for consumer in behind if consumer not in idle and self._step(consumer, head)]:
+                return
+
+    def _idle(self, behind: list[Consumer], positions: dict[str, int], head: int) -> list[Consumer]:
+        """The consumers that read none of the types of the few new events (a policy, after
+        most commands): their positions move on together, without a batch each."""
+        choosy = [c for c in behind if c.types is not None]
+        start = min((positions.get(c.name, 0) for c in choosy), default=head)
+        if not choosy or head - start > BATCH:
+            return []
+        new = self.store.types_after(start, head)
+        return [
+            c
+            for c in choosy
+            if not any(
+                kind in (c.types or ()) for position, kind in new if position > positions.get(c.name, 0)
+            )
+        ]
+
+    def _skip(self, idle: list[Consumer], head: int) -> None:
+        with Session(writer(self.engine)) as session:
+            for consumer in idle:
+                _move(session, consumer.name, head)
+            session.commit()
 
     def step(self, consumer: Consumer) -> bool:
         """One batch for one consumer; False when it had nothing to do."""
-        if self.position(consumer.name) >= self.store.head():
+        head = self.store.head()
+        if self.position(consumer.name) >= head:
             return False  # caught up: no lock taken, nothing written
-        run: Callable[[Consumer], bool] = {
+        return self._step(consumer, head)
+
+    def _step(self, consumer: Consumer, head: int) -> bool:
+        run: Callable[[Consumer, int], bool] = {
             Policy: self._react,
             Projection: self._project,
             Feed: self._publish,
         }[type(consumer.handler)]
-        return run(consumer)
+        return run(consumer, head)
 
     def position(self, consumer: str) -> int:
         with self.engine.connect() as connection:
             return _position(connection, consumer)
 
-    def _project(self, consumer: Consumer) -> bool:
+    def positions(self) -> dict[str, int]:
+        return self.heads()[1]
+
+    def heads(self) -> tuple[int, dict[str, int]]:
+        """Where the log ends, and where each consumer is: one query."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(HEADS).all()
+        return next((p for c, p in rows if c is None), 0) or 0, {c: p for c, p in rows if c is not None}
+
+    def _project(self, consumer: Consumer, head: int) -> bool:
+        """A batch of events folded into the views it touches, loaded and written at once."""
         with Session(writer(self.engine)) as session:
-            upto, batch = self._batch(session, consumer)
-            views = Views(
-                lambda startup_id: _view(session.get(read_model.StartupRow, startup_id)),
-                lambda challenge_id: _view(session.get(read_model.ChallengeRow, challenge_id)),
-            )
-            for position, ce in batch:
-                if (event := self._parse(consumer, position, ce, session)) is not None:
-                    views.apply(event, ce.time)
+            start = _position(session.connection(), consumer.name)
+            upto, batch = self._read(start, consumer, self.store.raw_after, head)
+            events = [
+                found for position, raw in batch if (found := self._event(consumer, position, raw, session))
+            ]
+            challenged = sorted({e.subject for e, _time in events if isinstance(e, ChallengeEvent)})
+            others = sorted({e.subject for e, _time in events if not isinstance(e, ChallengeEvent)})
+            startups = read_model.startups_by_id(session, others)  # each view the batch touches, at once
+            challenges = read_model.challenges_by_id(session, challenged) if challenged else {}
+            views = Views(startups.get, challenges.get)
+            for event, time in events:
+                views.apply(event, time)
             read_model.save_startups(session, views.startups.values())
             read_model.save_challenges(session, views.challenges.values())
             _move(session, consumer.name, upto)
             session.commit()
         return bool(batch)
 
-    def _publish(self, consumer: Consumer) -> bool:
+    def _publish(self, consumer: Consumer, head: int) -> bool:
         assert isinstance(consumer.handler, Feed)
         with Session(writer(self.engine)) as session:
-            upto, batch = self._batch(session, consumer)
-            for position, ce in batch:
-                for channel, published in consumer.handler.publish(ce):
-                    session.merge(FeedRow(position=position, channel=channel, envelope=published.to_json()))
+            upto, batch = self._batch(session, consumer, head)
+            rows = [
+                {"position": position, "channel": channel, "envelope": published.to_json()}
+                for position, ce in batch
+                for channel, published in consumer.handler.publish(ce)
+            ]
+            if rows:
+                session.connection().execute(text(PUBLISH), rows)
             _move(session, consumer.name, upto)
             session.commit()
         return bool(batch)
 
-    def _react(self, consumer: Consumer) -> bool:
-        upto, batch = self._read(self.position(consumer.name), consumer)
+    def _react(self, consumer: Consumer, head: int) -> bool:
+        upto, batch = self._read(self.position(consumer.name), consumer, self.store.read_after, head)
         for position, ce in batch:
             event = self._parse(consumer, position, ce)
             for reaction in reactions(ce, event, (consumer,)) if event else ():
@@ -101,17 +163,21 @@ class TrackedLoop:
             session.commit()
         return bool(batch)
 
-    def _batch(self, session: Session, consumer: Consumer) -> tuple[int, Batch]:
+    def _batch(self, session: Session, consumer: Consumer, head: int) -> tuple[int, Batch]:
         """The next events for this consumer, read after its position as this transaction sees
         it: the write lock is held, so no other process takes the same batch."""
-        return self._read(_position(session.connection(), consumer.name), consumer)
+        return self._read(
+            _position(session.connection(), consumer.name), consumer, self.store.read_after, head
+        )
 
-    def _read(self, start: int, consumer: Consumer) -> tuple[int, Batch]:
-        """The next events of the types it reads, and how far that read went in the log
-        (to the head when the events after the last of them are of other types)."""
-        head = self.store.head()
+    def _read(
+        self, start: int, consumer: Consumer, reader: Reader[T], head: int
+    ) -> tuple[int, list[tuple[int, T]]]:
+        """The next events of the types it reads (as `reader` gives them: envelopes, or raw
+        JSON), and how far that read went in the log (to the head when the events after the
+        last of them are of other types)."""
         types = sorted(consumer.types) if consumer.types is not None else ()
-        batch = self.store.read_after(start, BATCH, types=types)
+        batch = reader(start, BATCH, (), types)
         last = batch[-1][0] if batch else start
         return (last if len(batch) == BATCH else max(head, last)), batch
 
@@ -123,7 +189,17 @@ class TrackedLoop:
         try:
             self.runtime.execute(command, Metadata(consumer.actor, command_id))
         except Rejected as refusal:
-            self._dead_letter(consumer, position, ce, f"{type(command).__name__}: {refusal}")
+            self._dead_letter(consumer, position, ce.to_json(), f"{type(command).__name__}: {refusal}")
+
+    def _event(
+        self, consumer: Consumer, position: int, raw: str, session: Session
+    ) -> tuple[Event, datetime] | None:
+        """The event stored at this position and its time, or None: a dead letter."""
+        try:
+            return read(raw)
+        except ValueError as error:  # pydantic's ValidationError is a ValueError
+            self._dead_letter(consumer, position, raw, f"unreadable event: {error}", session)
+            return None
 
     def _parse(
         self, consumer: Consumer, position: int, ce: CloudEvent, session: Session | None = None
@@ -131,28 +207,20 @@ class TrackedLoop:
         try:
             return parse(ce)
         except ValueError as error:  # pydantic's ValidationError is a ValueError
-            self._dead_letter(consumer, position, ce, f"unreadable event: {error}", session)
+            self._dead_letter(consumer, position, ce.to_json(), f"unreadable event: {error}", session)
             return None
 
     def _dead_letter(
-        self, consumer: Consumer, position: int, ce: CloudEvent, why: str, session: Session | None = None
+        self, consumer: Consumer, position: int, payload: str, why: str, session: Session | None = None
     ) -> None:
         log.warning("dead letter from %s at %s: %s", consumer.name, position, why)
-        row = DeadLetterRow(consumer=consumer.name, position=position, reason=why, payload=ce.to_json())
+        row = DeadLetterRow(consumer=consumer.name, position=position, reason=why, payload=payload)
         if session is not None:
             session.add(row)
             return
         with Session(self.engine) as own:
             own.add(row)
             own.commit()
-
-    def replace_views(self, fresh: Views) -> None:
-        with Session(writer(self.engine)) as session:
-            session.exec(read_model.StartupRow.__table__.delete())  # type: ignore[attr-defined]
-            session.exec(read_model.ChallengeRow.__table__.delete())  # type: ignore[attr-defined]
-            read_model.save_startups(session, fresh.startups.values())
-            read_model.save_challenges(session, fresh.challenges.values())
-            session.commit()
 
 
 def _position(connection: Any, consumer: str) -> int:
@@ -162,15 +230,4 @@ def _position(connection: Any, consumer: str) -> int:
 
 def _move(session: Session, consumer: str, to: int) -> None:
     """Move the position on, never back (two processes' policies may both have got this far)."""
-    connection = session.connection()
-    connection.execute(
-        text("INSERT OR IGNORE INTO tracking (consumer, position) VALUES (:c, 0)"), {"c": consumer}
-    )
-    connection.execute(
-        text("UPDATE tracking SET position = MAX(position, :to) WHERE consumer = :c"),
-        {"c": consumer, "to": to},
-    )
-
-
-def _view(row: read_model.StartupRow | read_model.ChallengeRow | None) -> Any:
-    return row.to_view() if row else None
+    session.connection().execute(MOVE, {"c": consumer, "to": to})

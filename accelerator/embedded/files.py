@@ -6,16 +6,17 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
-from sqlmodel import SQLModel
+if TYPE_CHECKING:  # imported where used: checking a file, or a rebuild, needs only sqlite3
+    from sqlalchemy import Engine
+    from sqlalchemy.exc import OperationalError
 
 APPLICATION_ID = 0x41434354  # "ACCT": marks a SQLite file as an accelerator store
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """SQLite `user_version` of this version's tables (1: before causation and participation;
-2: before framed challenges, applicants of any kind and outcomes)."""
+2: before framed challenges, applicants of any kind and outcomes; 3: before the read
+model's listing indexes)."""
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -46,13 +47,29 @@ def check_file(path: Path) -> None:
     try:
         with sqlite3.connect(f"file:{path}?{_read_only(path)}", uri=True) as connection:
             app_id = connection.execute("PRAGMA application_id").fetchone()[0]
-            check = connection.execute("PRAGMA quick_check").fetchone()[0]
+            check = _integrity(connection, path.stat().st_size)
     except sqlite3.DatabaseError as error:
         raise StoreError(f"store: {path} is corrupt ({error})") from error
     if app_id != APPLICATION_ID:
         raise StoreError(f"store: {path} is a SQLite database of another program, not a store")
     if check != "ok":
         raise StoreError(f"store: {path} is corrupt ({check})")
+
+
+QUICK_CHECK_BYTES = 64 * 1024 * 1024
+"""Up to this size a store is checked whole on every open (`PRAGMA quick_check`); a larger
+one only where every table starts (its root and first leaf pages): quick_check reads the whole
+file, seconds at a million events, for every command. Damage deeper in a large file is
+reported by SQLite when a read reaches it."""
+
+
+def _integrity(connection: sqlite3.Connection, size: int) -> str:
+    if size <= QUICK_CHECK_BYTES:
+        return str(connection.execute("PRAGMA quick_check").fetchone()[0])
+    tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for table in tables:
+        connection.execute(f'SELECT * FROM "{table}" LIMIT 1').fetchall()
+    return "ok"
 
 
 def open_engine(path: Path, read_only: bool = False) -> Engine:
@@ -99,6 +116,8 @@ def _read_only(path: Path) -> str:
 
 
 def _engine(url: str, wal: bool = True) -> Engine:
+    from sqlalchemy import create_engine, event
+
     engine = create_engine(url, connect_args={"timeout": 30})
 
     @event.listens_for(engine, "connect")
@@ -126,9 +145,12 @@ def writer(engine: Engine) -> Engine:
 
 def _prepare(engine: Engine) -> None:
     """Create this version's tables, migrate an older store, and mark the file as ours."""
+    from sqlalchemy.exc import OperationalError
+    from sqlmodel import SQLModel
+
     import accelerator.embedded.tables
     import accelerator.web.tables  # noqa: F401 - registers the web app's tables (tokens)
-    import services.projector.read_model  # noqa: F401 - registers the read model's tables
+    import services.projector.read_model  # noqa: F401 - these register the tables
     from accelerator.embedded.migrations import migrate
 
     try:

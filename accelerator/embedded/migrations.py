@@ -14,6 +14,8 @@ def migrate(connection: Any, version: int) -> None:
         _to_2(connection)
     if version < 3:
         _to_3(connection)
+    if version < 4:
+        _to_4(connection)
 
 
 def _to_2(connection: Any) -> None:
@@ -76,3 +78,22 @@ def _to_3(connection: Any) -> None:
         read_model.save_startups(session, fresh.startups.values())
         read_model.save_challenges(session, fresh.challenges.values())
         session.flush()
+
+
+LISTING_INDEXES = {
+    "ix_startup_view_listing": "(challenge_id, company_name, startup_id)",
+    "ix_startup_view_city_listing": "(city_id, challenge_id, company_name, startup_id)",
+    "ix_startup_view_phase_listing": "(phase, challenge_id, company_name, startup_id)",
+    "ix_startup_view_company_lower": "(lower(company_name))",
+}
+
+
+def _to_4(connection: Any) -> None:
+    """Version 4: the read model's lists are walked by index (a page reads that page) and a
+    company is found by its lower-cased name (services/projector/read_model.py). Only
+    indexes: the log and the views stay as they are."""
+    tables = {row[0] for row in connection.exec_driver_sql("SELECT name FROM sqlite_master")}
+    if "startup_view" not in tables:
+        return  # create_all makes the table with its indexes
+    for name, columns in LISTING_INDEXES.items():
+        connection.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON startup_view {columns}")

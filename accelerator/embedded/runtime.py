@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -20,15 +21,17 @@ from sqlmodel import Session, col, select
 from accelerator.embedded.consumers import TrackedLoop
 from accelerator.embedded.store import SqliteEventStore
 from accelerator.embedded.tables import DeadLetterRow
+from accelerator.progress import Advance, silent
+from accelerator.queries import RebuildReport
 from accelerator.runtime import Outcome
 from events import CloudEvent, Event, parse
 from services.consumers import CONSUMERS, Consumer, reactions
 from services.deadletters import DeadLetter
 from services.kernel import SYSTEM, Clock, Command, ConcurrencyConflict, Decider, Metadata, execute, today
 from services.projector import read_model
-from services.projector.views import ChallengeView, Projection, StartupView
+from services.projector.views import ChallengeView, StartupView
 from services.routing import decider_of
-from services.scheduler.domain import due_commands
+from services.scheduler.domain import WATCHED, due_commands
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +52,8 @@ class EmbeddedRuntime:
         self.actor = actor
         self.store = SqliteEventStore(engine, clock)
         self.consumers = TrackedLoop(self, consumers)
+        self._states: dict[str, tuple[int, Any]] = {}
+        """The scheduler's folded states by stream, with the version they were folded at."""
 
     def handle(self, command: Command, actor: str | None = None, command_id: str | None = None) -> Outcome:
         """Run one command to completion: its events stored, every consumer caught up."""
@@ -87,19 +92,48 @@ class EmbeddedRuntime:
         return found
 
     def tick(self) -> list[Event]:
-        def read(decider: Decider[Any], aggregate_id: str) -> Any:
-            try:
-                return decider.fold(self.store.load(decider.stream(aggregate_id)))
-            except ValueError as error:  # a stream this version cannot read has no deadlines here
-                log.warning("scheduler: skipping %s: %s", decider.stream(aggregate_id), error)
-                return decider.initial
+        """Every command due today for the aggregates with deadlines, run as the scheduler.
 
-        commands = due_commands(read, lambda decider: self.store.streams(decider.prefix), today(self.clock))
+        Each watched stream is folded again only when it grew since the last tick (one
+        grouped query gives every stream's version): a programme's daily ticks then cost
+        what changed, not the whole log."""
+        versions = {watch.decider.prefix: self.store.versions(watch.decider.prefix) for watch in WATCHED}
+
+        def read(decider: Decider[Any], aggregate_id: str) -> Any:
+            stream, version = decider.stream(aggregate_id), versions[decider.prefix][aggregate_id]
+            known = self._states.get(stream)
+            if known is None or known[0] != version:
+                known = self._states[stream] = (version, self._fold(decider, aggregate_id))
+            return known[1]
+
+        commands = due_commands(read, lambda decider: sorted(versions[decider.prefix]), today(self.clock))
         return [event for command in commands for event in self.handle(command, SCHEDULER).events]
 
-    def startups(self, city: str | None = None) -> list[StartupView]:
+    def _fold(self, decider: Decider[Any], aggregate_id: str) -> Any:
+        try:
+            return decider.fold(self.store.load(decider.stream(aggregate_id)))
+        except ValueError as error:  # a stream this version cannot read has no deadlines here
+            log.warning("scheduler: skipping %s: %s", decider.stream(aggregate_id), error)
+            return decider.initial
+
+    def startups(
+        self,
+        city: str | None = None,
+        phase: str | None = None,
+        challenge: str | None = None,
+        limit: int | None = None,
+        page: int = 1,
+    ) -> list[StartupView]:
         with Session(self.engine) as session:
-            return read_model.startups(session, city)
+            return read_model.startups_page(session, city, phase, challenge, limit, page)
+
+    def startup(self, startup_id: str) -> StartupView | None:
+        with Session(self.engine) as session:
+            return read_model.startup(session, startup_id)
+
+    def find_startups(self, ref: str) -> list[str]:
+        with Session(self.engine) as session:
+            return read_model.find_startups(session, ref)
 
     def challenges(self) -> list[ChallengeView]:
         with Session(self.engine) as session:
@@ -108,15 +142,11 @@ class EmbeddedRuntime:
     def history(self, subject: str | None = None, until: datetime | None = None) -> list[CloudEvent]:
         return self.store.history(subject, until)
 
-    def replay(self) -> Projection:
-        projection = Projection()
-        for ce in self.store.history():
-            projection.apply(parse(ce), ce.time)
-        return projection
+    def rebuild(self, repair: bool = False, advance: Advance = silent) -> RebuildReport:
+        """Streaming, on the store file (accelerator/embedded/rebuild.py)."""
+        from accelerator.embedded.rebuild import rebuild
 
-    def repair(self, fresh: Projection) -> None:
-        """Replace the read model with views replayed from the log."""
-        self.consumers.replace_views(fresh)
+        return rebuild(Path(self.engine.url.database or ""), repair, advance)
 
     def follow(self, families: Sequence[str], from_start: bool, poll: float) -> Iterator[CloudEvent | None]:
         position = 0 if from_start else self.store.head()

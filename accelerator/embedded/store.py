@@ -11,15 +11,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Engine, UniqueConstraint, text
+from sqlalchemy import Engine, UniqueConstraint, bindparam, text
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Field, Session, SQLModel, col, func, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from accelerator.embedded.files import StoreError, writer
-from events import CloudEvent, Event, envelope, parse
+from events import CloudEvent, Event, envelope
+from events.reader import read
 from services.kernel import Clock, ConcurrencyConflict, Metadata
 
 __all__ = ["ConcurrencyConflict", "SqliteEventStore", "StoredEvent"]
+
+LOAD = text("SELECT envelope FROM event_log WHERE stream = :stream ORDER BY version")
+VERSION = text("SELECT MAX(version) FROM event_log WHERE stream = :stream")
+VERSIONS = text(
+    "SELECT stream, MAX(version) FROM event_log WHERE stream >= :low AND stream < :high GROUP BY stream"
+)
+HEAD = text("SELECT MAX(position) FROM event_log")
+CAUSED_BY = text("SELECT envelope FROM event_log WHERE causation IN :ids ORDER BY position").bindparams(
+    bindparam("ids", expanding=True)
+)
+TYPES_AFTER = text("SELECT position, type FROM event_log WHERE position > :after AND position <= :head")
 
 
 class StoredEvent(SQLModel, table=True):
@@ -48,13 +60,9 @@ class SqliteEventStore:
         self.source = source
 
     def load(self, stream: str) -> list[Event]:
-        with Session(self.engine) as session:
-            rows = session.exec(
-                select(StoredEvent.envelope)
-                .where(StoredEvent.stream == stream)
-                .order_by(col(StoredEvent.version))
-            )
-            return [parse(CloudEvent.from_json(raw)) for raw in rows]
+        with self.engine.connect() as connection:
+            rows = connection.execute(LOAD, {"stream": stream})
+            return [read(raw)[0] for (raw,) in rows]
 
     def append(self, stream: str, expected_version: int, events: Sequence[Event], meta: Metadata) -> None:
         now = meta.time or self.clock.now()
@@ -70,27 +78,24 @@ class SqliteEventStore:
                 actor=meta.actor,
             )
             rows.append(
-                StoredEvent(
-                    id=ce.id,
-                    stream=stream,
-                    version=version,
-                    type=ce.type,
-                    family=ce.family,
-                    subject=ce.subject,
-                    time=now,
-                    causation=meta.causation,
-                    envelope=ce.to_json(),
-                )
+                {
+                    "id": ce.id,
+                    "stream": stream,
+                    "version": version,
+                    "type": ce.type,
+                    "family": ce.family,
+                    "subject": ce.subject,
+                    "time": now,
+                    "causation": meta.causation,
+                    "envelope": ce.to_json(),
+                }
             )
         try:
-            with Session(writer(self.engine)) as session:
-                current = session.exec(
-                    select(func.max(StoredEvent.version)).where(StoredEvent.stream == stream)
-                ).one()
+            with writer(self.engine).begin() as connection:
+                current = connection.execute(VERSION, {"stream": stream}).scalar()
                 if (current or 0) != expected_version:
                     raise ConcurrencyConflict(f"{stream} is at version {current}, not {expected_version}")
-                session.add_all(rows)
-                session.commit()
+                connection.execute(StoredEvent.__table__.insert(), rows)  # type: ignore[attr-defined]
         except IntegrityError as error:
             raise ConcurrencyConflict(f"{stream} was written concurrently") from error
         except OperationalError as error:
@@ -99,34 +104,51 @@ class SqliteEventStore:
     def read_after(
         self, position: int, limit: int = 1000, families: Sequence[str] = (), types: Sequence[str] = ()
     ) -> list[tuple[int, CloudEvent]]:
+        """The events after `position` (of these families or types), in the order of the log."""
+        return [
+            (pos, CloudEvent.from_json(raw)) for pos, raw in self.raw_after(position, limit, families, types)
+        ]
+
+    def raw_after(
+        self, position: int, limit: int = 1000, families: Sequence[str] = (), types: Sequence[str] = ()
+    ) -> list[tuple[int, str]]:
+        """As `read_after`, the envelopes as stored (JSON): for folds that read them fast."""
         query = select(StoredEvent.position, StoredEvent.envelope).where(col(StoredEvent.position) > position)
         if families:
             query = query.where(col(StoredEvent.family).in_(families))
         if types:
             query = query.where(col(StoredEvent.type).in_(types))
         query = query.order_by(col(StoredEvent.position)).limit(limit)
-        with Session(self.engine) as session:
-            return [(pos or 0, CloudEvent.from_json(raw)) for pos, raw in session.exec(query)]
+        with self.engine.connect() as connection:
+            return [(pos, raw) for pos, raw in connection.execute(query)]
 
     def caused_by(self, command_ids: Sequence[str]) -> list[CloudEvent]:
         """The events these commands recorded, in the order of the log."""
         if not command_ids:
             return []
-        query = (
-            select(StoredEvent.envelope)
-            .where(col(StoredEvent.causation).in_(command_ids))
-            .order_by(col(StoredEvent.position))
-        )
-        with Session(self.engine) as session:
-            return [CloudEvent.from_json(raw) for raw in session.exec(query)]
+        with self.engine.connect() as connection:
+            rows = connection.execute(CAUSED_BY, {"ids": list(command_ids)})
+            return [CloudEvent.from_json(raw) for (raw,) in rows]
+
+    def types_after(self, position: int, head: int) -> list[tuple[int, str]]:
+        """(position, type) of the events after `position` up to `head`."""
+        with self.engine.connect() as connection:
+            return [
+                (pos, kind)
+                for pos, kind in connection.execute(TYPES_AFTER, {"after": position, "head": head})
+            ]
 
     def streams(self, prefix: str) -> list[str]:
         """The ids of every aggregate whose stream starts with `prefix-`."""
-        query = text("SELECT DISTINCT stream FROM event_log WHERE stream >= :low AND stream < :high")
+        return sorted(self.versions(prefix))
+
+    def versions(self, prefix: str) -> dict[str, int]:
+        """Every aggregate whose stream starts with `prefix-`, with its stream's version (one
+        walk of the UNIQUE (stream, version) index)."""
         low = f"{prefix}-"
         with self.engine.connect() as connection:
-            rows = connection.execute(query, {"low": low, "high": f"{prefix}."})
-            return sorted(row[0].removeprefix(low) for row in rows)
+            rows = connection.execute(VERSIONS, {"low": low, "high": f"{prefix}."})
+            return {stream.removeprefix(low): version for stream, version in rows}
 
     def aggregate_ids(self, prefix: str) -> list[str]:
         return self.streams(prefix)
@@ -142,5 +164,5 @@ class SqliteEventStore:
             return [CloudEvent.from_json(raw) for raw in rows]
 
     def head(self) -> int:
-        with Session(self.engine) as session:
-            return session.exec(select(func.max(StoredEvent.position))).one() or 0
+        with self.engine.connect() as connection:
+            return connection.execute(HEAD).scalar() or 0

@@ -27,6 +27,8 @@ from accelerator.kafka.admin import admin
 from accelerator.kafka.health import committed_offsets
 from accelerator.kafka.messages import CommandMessage, Reply, key_of, service_of
 from accelerator.kafka.topics import Names
+from accelerator.progress import Advance, silent
+from accelerator.queries import RebuildReport
 from accelerator.runtime import Outcome
 from accelerator.settings import Settings
 from events import CloudEvent, Event, parse
@@ -205,10 +207,27 @@ class KafkaRuntime:
         finally:
             reader.close()
 
-    def startups(self, city: str | None = None) -> list[StartupView]:
+    def startups(
+        self,
+        city: str | None = None,
+        phase: str | None = None,
+        challenge: str | None = None,
+        limit: int | None = None,
+        page: int = 1,
+    ) -> list[StartupView]:
         self.settle()
         with Session(self.engine) as session:
-            return read_model.startups(session, city)
+            return read_model.startups_page(session, city, phase, challenge, limit, page)
+
+    def startup(self, startup_id: str) -> StartupView | None:
+        self.settle()
+        with Session(self.engine) as session:
+            return read_model.startup(session, startup_id)
+
+    def find_startups(self, ref: str) -> list[str]:
+        self.settle()
+        with Session(self.engine) as session:
+            return read_model.find_startups(session, ref)
 
     def challenges(self) -> list[ChallengeView]:
         self.settle()
@@ -230,19 +249,31 @@ class KafkaRuntime:
         ]
         return sorted(chosen, key=lambda ce: (ce.time, ce.stream or "", ce.streamversion or 0))
 
-    def replay(self) -> Projection:
+    def rebuild(self, repair: bool = False, advance: Advance = silent) -> RebuildReport:
+        """Every event topic replayed (in memory) and compared with the PostgreSQL read model."""
+        if repair:
+            raise Rejected(
+                "repair", "the Kafka read model is the projector's: reset its consumer group to replay it"
+            )
+        fresh, events = self._replay(advance)
+        report = RebuildReport(len(fresh.startups), len(fresh.challenges), events)
+        stored = {v.startup_id: v for v in self.startups()}
+        for key in sorted(fresh.startups.keys() | stored.keys()):
+            report.compare("startup", key, fresh.startups.get(key), stored.get(key))
+        challenges = {v.challenge_id: v for v in self.challenges()}
+        for key in sorted(fresh.challenges.keys() | challenges.keys()):
+            report.compare("challenge", key, fresh.challenges.get(key), challenges.get(key))
+        return report
+
+    def _replay(self, advance: Advance) -> tuple[Projection, int]:
         projection = Projection()
         seen: set[str] = set()
         for ce in self.history():
+            advance(1)
             if ce.id not in seen:
                 seen.add(ce.id)
                 projection.apply(parse(ce), ce.time)
-        return projection
-
-    def repair(self, fresh: Projection) -> None:
-        raise Rejected(
-            "repair", "the Kafka read model is the projector's: reset its consumer group to replay it"
-        )
+        return projection, len(seen)
 
     def follow(self, families: Sequence[str], from_start: bool, poll: float) -> Iterator[CloudEvent | None]:
         """Events as they arrive on the event topics (of these families), like a live feed."""

@@ -71,6 +71,9 @@ class OutcomeView(BaseModel):
 
 
 class StartupView(BaseModel):
+    """One startup's projected state. (Mutable defaults are factories: pydantic deep-copies a
+    literal default for every new view, which a replay of a million events felt.)"""
+
     startup_id: str
     company_name: str = ""
     enterprise_number: str = ""
@@ -82,18 +85,18 @@ class StartupView(BaseModel):
     city_id: str = ""
     requested_budget: Decimal = Decimal(0)
     phase: str = "applied"
-    reviewers: list[str] = []
-    conflicts: list[str] = []
-    scores: dict[str, Decimal] = {}
+    reviewers: list[str] = Field(default_factory=list)
+    conflicts: list[str] = Field(default_factory=list)
+    scores: dict[str, Decimal] = Field(default_factory=dict)
     average_score: Decimal | None = None
     cohort_id: str | None = None
     starts_on: date | None = None
     ends_on: date | None = None
-    milestones: dict[str, MilestoneView] = {}
-    payments: dict[str, PaymentView] = {}
+    milestones: dict[str, MilestoneView] = Field(default_factory=dict)
+    payments: dict[str, PaymentView] = Field(default_factory=dict)
     expert_sessions: int = 0
     expert_hours: float = 0
-    hardware_on_loan: list[str] = []
+    hardware_on_loan: list[str] = Field(default_factory=list)
     pilot_status: str = "none"
     pilot_city: str | None = None
     pilot_title: str | None = None
@@ -367,7 +370,8 @@ def project(view: StartupView | None, event: Event, time: datetime) -> StartupVi
         view = StartupView(startup_id=event.subject)
     apply(event, view)
     view.events += 1
-    view.updated_at = max(view.updated_at, time) if view.updated_at else time
+    if view.updated_at is None or time > view.updated_at:  # as max(): an equal time keeps the first
+        view.updated_at = time
     return view
 
 

@@ -1,0 +1,2 @@
+"""Benchmarks: `accelerator bench` (or `python -m accelerator.bench`), and the synthetic
+histories they run on (`accelerator bench generate`)."""

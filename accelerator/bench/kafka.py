@@ -1,0 +1,236 @@
+"""The Kafka figures of `accelerator bench --kafka` (servers running: deploy/kafka.sh and
+deploy/postgres.sh). Every run gets its own topic prefix and PostgreSQL database.
+
+- projector catch-up: the first N events of the history put on the event topics (untimed,
+  keyed by subject, as the services write them), then the projector worker started; timed
+  until its committed offsets reach the end of every event partition (the read model is
+  then written: it commits after each PostgreSQL transaction). Baselines, on topics loaded
+  the same way: a bare aiokafka loop and a bare kafka-python loop reading every record.
+- round trip (round_trip.py): commands at a steady offered rate, send to reply and command
+  to projected row, p50/p95/p99/max.
+- the demo over the broker, beside the embedded one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from accelerator.progress import events_bar
+from accelerator.settings import Settings
+
+if TYPE_CHECKING:
+    from accelerator.bench.suite import Figure, Results
+
+Result = tuple[float, int, dict[str, Any]]
+
+
+def namespace(tag: str = "") -> Settings:
+    """Fresh topics and a fresh read model database for one run."""
+    from accelerator.kafka.admin import create_database, create_topics
+
+    tag = tag or uuid.uuid4().hex[:8]
+    base = Settings(runtime="kafka")
+    settings = base.model_copy(
+        update={"topic_prefix": f"bench{tag}.", "database_url": create_database(base, f"bench_{tag}")}
+    )
+    create_topics(settings)
+    return settings
+
+
+def preload(settings: Settings, store: Path, events: int) -> int:
+    """The history's first `events` events on the event topics, as the services put them."""
+    from accelerator.kafka import connections
+    from accelerator.kafka.topics import Names
+
+    names, producer = Names(settings.topic_prefix), connections.producer(settings)
+    source = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    rows = source.execute(
+        "SELECT family, subject, envelope FROM event_log ORDER BY position LIMIT ?", (events,)
+    )
+    sent = 0
+    with events_bar("loading the event topics", events) as advance:
+        while page := rows.fetchmany(5_000):
+            for family, subject, envelope in page:
+                producer.send(names.events(family), key=subject.encode(), value=envelope.encode())
+            producer.flush()
+            sent += len(page)
+            advance(len(page))
+    producer.close()
+    return sent
+
+
+def ends(settings: Settings) -> dict[Any, int]:
+    from accelerator.kafka import connections
+    from accelerator.kafka.topics import Names
+
+    reader = connections.consumer(settings)
+    try:
+        partitions = connections.assign_all(reader, Names(settings.topic_prefix).all_events())
+        return dict(reader.end_offsets(partitions))
+    finally:
+        reader.close()
+
+
+def projector_catch_up(store: str, events: str) -> Result:
+    """The projector worker from start until it has committed every event partition's end."""
+    from accelerator.kafka.admin import admin
+    from accelerator.kafka.health import committed_offsets
+    from accelerator.kafka.topics import Names
+    from accelerator.kafka.workers import spawn
+
+    settings = namespace()
+    count = preload(settings, Path(store), int(events))
+    wanted, group = ends(settings), Names(settings.topic_prefix).group("projector")
+    client = admin(settings)
+    started = time.perf_counter()
+    worker = spawn("projector", settings)
+    try:
+        with events_bar("waiting for the projector", count) as advance:
+            done = 0
+            while done < sum(wanted.values()):
+                committed = committed_offsets(settings, group, client)
+                now = sum(min(committed.get(tp, 0), end) for tp, end in wanted.items())
+                advance(now - done)
+                done = now
+                time.sleep(0.05)
+        seconds = time.perf_counter() - started
+    finally:
+        worker.terminate()
+        worker.wait(30)
+        client.close()
+    return seconds, count, {"rows": _rows(settings)}
+
+
+def _rows(settings: Settings) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(settings.database_url)
+    with engine.connect() as connection:
+        found = int(connection.execute(text("SELECT COUNT(*) FROM startup_view")).scalar() or 0)
+    engine.dispose()
+    return found
+
+
+def kafka_python_loop(store: str, events: str) -> Result:
+    """Bare kafka-python: every record of the event topics read, nothing done with it."""
+    from accelerator.kafka import connections
+    from accelerator.kafka.topics import Names
+
+    settings = namespace()
+    preload(settings, Path(store), int(events))
+    reader = connections.consumer(settings, max_poll_records=5_000)
+    started = time.perf_counter()
+    partitions = connections.assign_all(reader, Names(settings.topic_prefix).all_events())
+    end, count = reader.end_offsets(partitions), 0
+    while any(reader.position(tp) < end[tp] for tp in partitions):
+        count += sum(len(records) for records in reader.poll(timeout_ms=200).values())
+    seconds = time.perf_counter() - started
+    reader.close()
+    return seconds, count, {}
+
+
+def aiokafka_loop(store: str, events: str) -> Result:
+    """Bare aiokafka: every record of the event topics read, nothing done with it."""
+    from accelerator.kafka.topics import Names
+
+    settings = namespace()
+    preload(settings, Path(store), int(events))
+    return asyncio.run(_aiokafka(settings, Names(settings.topic_prefix).all_events()))
+
+
+async def _aiokafka(settings: Settings, topics: list[str]) -> Result:
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    reader = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        enable_auto_commit=False,
+        isolation_level="read_committed",
+        auto_offset_reset="earliest",
+    )
+    await reader.start()
+    try:
+        started = time.perf_counter()
+        await reader.topics()  # metadata of every topic
+        partitions = [
+            TopicPartition(t, p) for t in topics for p in sorted(reader.partitions_for_topic(t) or ())
+        ]
+        reader.assign(partitions)
+        await reader.seek_to_beginning(*partitions)
+        end, count = await reader.end_offsets(partitions), 0
+        while any([await reader.position(tp) < end[tp] for tp in partitions]):
+            batch = await reader.getmany(timeout_ms=200, max_records=5_000)
+            count += sum(len(records) for records in batch.values())
+        return time.perf_counter() - started, count, {}
+    finally:
+        await reader.stop()
+
+
+def kafka_demo() -> Result:
+    """The demo over the broker with every worker (the embedded one is `demo`)."""
+    from datetime import datetime
+    from datetime import time as clock_time
+
+    from accelerator.demo import START, run_demo
+    from accelerator.kafka.client import KafkaRuntime
+    from accelerator.kafka.workers import WORKERS, spawn
+    from services.kernel import PROGRAMME_TZ, VirtualClock
+
+    settings = namespace()
+    workers = [spawn(name, settings) for name in WORKERS]
+    try:
+        clock = VirtualClock(datetime.combine(START, clock_time(9), PROGRAMME_TZ))
+        started = time.perf_counter()
+        runtime = KafkaRuntime(settings, clock)
+        with tempfile.TemporaryDirectory() as folder:
+            run_demo(runtime, clock, say=lambda _line: None, folder=Path(folder))
+        runtime.startups()  # projected into PostgreSQL, too
+        seconds = time.perf_counter() - started
+        events = len(runtime.history())
+        runtime.close()
+        return seconds, events, {}
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(30)
+
+
+def kafka_figures(store: str, events: int) -> list[Figure]:
+    from accelerator.bench.suite import PROBE, Figure
+
+    def probe(name: str, *args: str) -> list[str]:
+        return [*PROBE, f"kafka-{name}", *args]
+
+    loaded = (store, str(events))
+    return [
+        Figure("kafka-projector", f"Kafka projector, {events:,} events", probe("projector", *loaded), "events/s"),  # noqa: E501
+        Figure("kafka-aiokafka", "bare aiokafka loop, same topics", probe("aiokafka", *loaded), "events/s"),
+        Figure("kafka-python", "bare kafka-python loop, same topics", probe("python", *loaded), "events/s"),
+        Figure("kafka-rt-50", "round trip at 50 commands/s", probe("round-trip", "50"), "commands/s"),
+        Figure("kafka-rt-200", "round trip at 200 commands/s", probe("round-trip", "200"), "commands/s"),
+        Figure("kafka-demo", "`accelerator demo` over Kafka (8 workers)", probe("demo"), "s"),
+    ]  # fmt: skip
+
+
+def kafka_targets(results: Results, line: Callable[[str, str, bool], str]) -> list[str]:
+    def latency(key: str, name: str) -> float:
+        return results.median_extra(key, name)
+
+    projector = results.value(next(f for f in results.figures if f.key == "kafka-projector"))
+    share = results.paired_ratio("kafka-projector", "kafka-aiokafka", "events/s")
+    p50, p99 = latency("kafka-rt-50", "reply_p50_ms"), latency("kafka-rt-50", "reply_p99_ms")
+    demo = results.median("kafka-demo") / results.median("demo")
+    return [
+        line("Kafka projector catch-up >= 10k events/s", f"{projector:,.0f} events/s", projector >= 10_000),
+        line("... and >= 25 % of the bare aiokafka loop", f"{share:.0%}", share >= 0.25),
+        line("round trip p50 <= 20 ms at 50 commands/s", f"{p50:.1f} ms", p50 <= 20),
+        line("round trip p99 <= 100 ms at 50 commands/s", f"{p99:.1f} ms", p99 <= 100),
+        line("Kafka demo within 3x the embedded demo", f"{demo:.1f}x", demo <= 3),
+    ]
