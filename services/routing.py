@@ -19,6 +19,7 @@ from services.payments.domain import GRANT
 from services.pilots.domain import PILOT
 from services.pilots.outcomes import OUTCOME
 from services.selection.domain import SELECTION
+from services.subscriptions.domain import SUBSCRIPTION
 
 SERVICES: MappingProxyType[str, tuple[Decider[Any], ...]] = MappingProxyType(
     {
@@ -27,8 +28,22 @@ SERVICES: MappingProxyType[str, tuple[Decider[Any], ...]] = MappingProxyType(
         "participation": (PARTICIPATION, COHORT, HARDWARE),
         "payments": (GRANT,),
         "pilots": (PILOT, OUTCOME),
+        "subscriptions": (SUBSCRIPTION,),
     }
 )
+
+WRITES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "intake": ("programme", "applications"),
+        "selection": ("selection",),
+        "participation": ("programme", "milestones"),
+        "payments": ("payments",),
+        "pilots": ("pilots",),
+        "subscriptions": ("subscriptions",),
+    }
+)
+"""The event families each service's deciders write: on Kafka, the only event topics its
+principal may write to (accelerator/kafka/access.py). Checked against every command type."""
 
 DECIDERS: MappingProxyType[type[Command], Decider[Any]] = MappingProxyType(
     {

@@ -7,6 +7,9 @@ loop applies what its handler asks, then moves the position on:
   lock from before it reads its position, so of two processes catching up at once exactly
   one applies a batch, once;
 - a feed's publications likewise;
+- deliveries queue each feed entry for the webhooks that want it, with the position, in one
+  transaction likewise (never ahead of the feed they deliver); a dispatcher sends them
+  (`accelerator cities deliver`, accelerator/webhooks);
 - a policy's commands are run (each recognised by its id if it was run before), then the
   position moves on; a crash in between repeats nothing.
 
@@ -20,12 +23,13 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from accelerator.embedded.files import writer
 from accelerator.embedded.tables import DeadLetterRow, FeedRow
+from accelerator.webhooks.queue import Queue
 from events import CloudEvent, Event, parse
-from services.consumers import Consumer, Feed, Policy, Projection, reactions
+from services.consumers import Consumer, Deliveries, Feed, Policy, Projection, reactions
 from services.kernel import Command, Metadata, Rejected
 from services.projector import read_model
 from services.projector.views import Projection as Views
@@ -39,8 +43,8 @@ Batch = Sequence[tuple[int, CloudEvent]]
 
 
 class TrackedLoop:
-    def __init__(self, runtime: EmbeddedRuntime, registry: tuple[Consumer, ...]) -> None:
-        self.runtime, self.registry = runtime, registry
+    def __init__(self, runtime: EmbeddedRuntime, registry: tuple[Consumer, ...], queue: Queue) -> None:
+        self.runtime, self.registry, self.queue = runtime, registry, queue
         self.engine, self.store = runtime.engine, runtime.store
 
     def catch_up(self) -> None:
@@ -56,6 +60,7 @@ class TrackedLoop:
             Policy: self._react,
             Projection: self._project,
             Feed: self._publish,
+            Deliveries: self._deliver,
         }[type(consumer.handler)]
         return run(consumer)
 
@@ -89,6 +94,32 @@ class TrackedLoop:
             _move(session, consumer.name, upto)
             session.commit()
         return bool(batch)
+
+    def _deliver(self, consumer: Consumer) -> bool:
+        """Subscription events (from the log) and the feed's entries (from the `feed` table) in
+        the order of their positions, up to where the feed has got."""
+        assert isinstance(consumer.handler, Deliveries)
+        with Session(writer(self.engine)) as session:
+            start = _position(session.connection(), consumer.name)
+            upto = min(start + BATCH, _position(session.connection(), consumer.handler.feed))
+            if upto <= start:
+                return False
+            _, events = self._read(start, consumer)
+            work: list[tuple[int, str | None, CloudEvent]] = [(p, None, ce) for p, ce in events if p <= upto]
+            rows = session.exec(
+                select(FeedRow)
+                .where(col(FeedRow.position) > start, col(FeedRow.position) <= upto)
+                .where(col(FeedRow.channel).startswith("city:"))
+            )
+            work += [(row.position, row.channel, CloudEvent.from_json(row.envelope)) for row in rows]
+            for position, channel, ce in sorted(work, key=lambda item: (item[0], item[1] or "")):
+                if channel is None:
+                    self.queue.subscription_event(session, ce)
+                else:
+                    self.queue.feed_event(session, position, channel, ce)
+            _move(session, consumer.name, upto)
+            session.commit()
+        return True
 
     def _react(self, consumer: Consumer) -> bool:
         upto, batch = self._read(self.position(consumer.name), consumer)

@@ -11,16 +11,18 @@ import logging
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from accelerator.embedded.consumers import TrackedLoop
+from accelerator.embedded.feeds import FeedTable
 from accelerator.embedded.store import SqliteEventStore
 from accelerator.embedded.tables import DeadLetterRow
 from accelerator.runtime import Outcome
+from accelerator.webhooks.queue import Queue
 from events import CloudEvent, Event, parse
 from services.consumers import CONSUMERS, Consumer, reactions
 from services.deadletters import DeadLetter
@@ -43,12 +45,13 @@ class EmbeddedRuntime:
         clock: Clock,
         actor: str = "local",
         consumers: tuple[Consumer, ...] = CONSUMERS,
+        webhook_retry: timedelta = timedelta(hours=24),
     ) -> None:
         self.engine = engine
         self.clock = clock
         self.actor = actor
         self.store = SqliteEventStore(engine, clock)
-        self.consumers = TrackedLoop(self, consumers)
+        self.consumers = TrackedLoop(self, consumers, Queue(FeedTable(), webhook_retry))
 
     def handle(self, command: Command, actor: str | None = None, command_id: str | None = None) -> Outcome:
         """Run one command to completion: its events stored, every consumer caught up."""

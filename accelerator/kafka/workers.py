@@ -67,6 +67,7 @@ def watched_topics(name: str, settings: Settings) -> list[str]:
 
 
 def run(name: str, settings: Settings) -> None:
+    settings = settings.model_copy(update={"kafka_role": name})  # its own principal on the broker
     logging.basicConfig(
         level=logging.INFO, format=f"%(asctime)s {name} %(levelname)s %(message)s", force=True
     )
@@ -141,8 +142,13 @@ def _looping_worker(name: str, settings: Settings) -> ConsumerWorker | ServiceWo
 
 
 def environment(settings: Settings) -> dict[str, str]:
-    """The settings as ACCELERATOR_* variables, so child processes see what the parent sees."""
-    values = settings.model_dump(mode="json", exclude={"now", "store"})
+    """The settings as ACCELERATOR_* variables, so child processes see what the parent sees
+    (secrets as they are: the children log in with them)."""
+    values = settings.model_dump(mode="json", exclude={"now", "store"}, exclude_none=True)
+    for secret in ("kafka_password", "webhook_key"):
+        value = getattr(settings, secret)
+        if value is not None:
+            values[secret] = value.get_secret_value()
     env = {f"ACCELERATOR_{k.upper()}": (v if isinstance(v, str) else _json(v)) for k, v in values.items()}
     return {**os.environ, **env, "ACCELERATOR_RUNTIME": "kafka"}
 
