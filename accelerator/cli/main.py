@@ -9,7 +9,17 @@ from typing import Annotated
 
 import typer
 
-from accelerator.cli import challenges, open_call, operating, outcomes, programme, programme_run, reading
+from accelerator.cli import (
+    challenges,
+    open_call,
+    operating,
+    outcomes,
+    partners,
+    programme,
+    programme_run,
+    reading,
+    webhooks,
+)
 from accelerator.cli.context import Context
 from accelerator.cli.output import guarded
 from accelerator.settings import Settings
@@ -78,6 +88,21 @@ app.command("worker")(operating.worker)
 app.command("up")(operating.up)
 app.command("status")(operating.status)
 app.command("chaos")(operating.chaos)
+cities = typer.Typer(help="Partner cities: on the broker, by webhook, by feed.", no_args_is_help=True)
+cities.command("add")(partners.add_city)
+cities.command("remove")(partners.remove_city)
+cities.command("list")(partners.list_partners)
+cities.command("subscribe")(webhooks.subscribe)
+cities.command("unsubscribe")(webhooks.unsubscribe)
+cities.command("rotate-secret")(webhooks.rotate_secret)
+cities.command("pause")(webhooks.pause)
+cities.command("resume")(webhooks.resume)
+cities.command("replay")(webhooks.replay)
+cities.command("deliveries")(webhooks.deliveries)
+cities.command("deliver")(webhooks.deliver)
+app.add_typer(cities, name="cities")
+app.add_typer(partners.finance, name="finance")
+app.add_typer(partners.principals, name="principals")
 
 
 def quiet_clients() -> None:

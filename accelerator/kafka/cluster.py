@@ -17,7 +17,10 @@ from pathlib import Path
 from typing import IO, Self
 
 from accelerator.kafka.admin import create_database, create_topics
+from accelerator.kafka.auth import CredentialsFile, credentials_path
 from accelerator.kafka.client import KafkaRuntime
+from accelerator.kafka.principals import provision as provision_principals
+from accelerator.kafka.principals import secured
 from accelerator.kafka.topics import Names
 from accelerator.kafka.workers import WORKERS, environment
 from accelerator.settings import Settings
@@ -44,14 +47,30 @@ class Cluster:
                 **overrides,
             }
         )
+        self.logs = logs
+        if secured(self.settings):
+            self.settings = self._principals()
         if provision:
             create_topics(self.settings)
         self.names = Names(self.settings.topic_prefix)
-        self.logs = logs
         self.supervisors: dict[str, subprocess.Popen[bytes]] = {}
         self.workers: dict[str, str] = {}  # label -> worker name
         self.runtimes: list[KafkaRuntime] = []
         self._outputs: list[IO[bytes]] = []
+
+    def _principals(self) -> Settings:
+        """Its workers' own principals (under its prefix), in a credentials file of its own
+        (with the admin's, copied from the broker's)."""
+        broker = credentials_path(self.settings)
+        own = self.logs / "credentials.json"
+        (CredentialsFile.read(broker) if broker else CredentialsFile()).write(own)
+        settings = self.settings.model_copy(update={"kafka_credentials": own})
+        provision_principals(settings)
+        return settings
+
+    def broker(self, action: str) -> None:
+        """deploy/kafka.sh on the broker these tests use (its port from the settings)."""
+        broker(action, self.settings)
 
     def start(self, *names: str, instance: str = "1") -> Self:
         """Start workers, each under its own supervisor; a second `instance` of a service
@@ -119,3 +138,15 @@ class Cluster:
                 supervisor.kill()
         for output in self._outputs:
             output.close()
+
+
+def broker(action: str, settings: Settings, timeout: float = 180) -> None:
+    """Stop, start or kill the broker at the configured address (deploy/kafka.sh, this checkout)."""
+    port = settings.kafka_bootstrap_servers.split(",")[0].rpartition(":")[2]
+    subprocess.run(
+        ["bash", str(ROOT / "deploy" / "kafka.sh"), action],
+        env={**os.environ, "KAFKA_PORT": port},
+        check=True,
+        timeout=timeout,
+        capture_output=True,
+    )

@@ -22,11 +22,12 @@ from typing import TYPE_CHECKING
 
 from accelerator.kafka.topics import Names
 from accelerator.settings import Settings
-from services.consumers import CONSUMERS, Consumer, Projection
+from services.consumers import CONSUMERS, Consumer, Deliveries, Projection
 from services.routing import SERVICES
 
 if TYPE_CHECKING:
     from accelerator.kafka.consumer import ConsumerWorker
+    from accelerator.kafka.deliveries import DeliveriesWorker
     from accelerator.kafka.service import ServiceWorker
 
 PR_SET_PDEATHSIG = 1
@@ -63,7 +64,10 @@ def watched_topics(name: str, settings: Settings) -> list[str]:
         return []
     if isinstance(entry.handler, Projection):
         return names.all_events()
-    return [names.events(family) for family in entry.families]
+    topics = [names.events(family) for family in entry.families]
+    if isinstance(entry.handler, Deliveries):  # and every city topic (those provisioned up front)
+        topics += [names.city(city) for city in settings.cities]
+    return topics
 
 
 def run(name: str, settings: Settings) -> None:
@@ -122,16 +126,20 @@ def _wait_for(topics: list[str], settings: Settings) -> None:
         reader.close()
 
 
-def _close_quietly(worker: ConsumerWorker | ServiceWorker) -> None:
+def _close_quietly(worker: ConsumerWorker | ServiceWorker | DeliveriesWorker) -> None:
     try:
         worker.close()
     except Exception:
         log.warning("closing after a failure failed too", exc_info=True)
 
 
-def _looping_worker(name: str, settings: Settings) -> ConsumerWorker | ServiceWorker:
+def _looping_worker(name: str, settings: Settings) -> ConsumerWorker | ServiceWorker | DeliveriesWorker:
     instance = os.environ.get("ACCELERATOR_INSTANCE", "1")
     entry = _entry(name)
+    if entry is not None and isinstance(entry.handler, Deliveries):
+        from accelerator.kafka.deliveries import DeliveriesWorker
+
+        return DeliveriesWorker(entry, settings, instance)
     if entry is not None:
         from accelerator.kafka.consumer import ConsumerWorker
 

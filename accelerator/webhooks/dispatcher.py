@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 
 from accelerator.settings import Settings
 from accelerator.webhooks import secrets
-from accelerator.webhooks.queue import _cancel, utcnow
+from accelerator.webhooks.queue import _cancel, utc, utcnow
 from accelerator.webhooks.sender import Result, Sender
 from accelerator.webhooks.tables import DELIVERED, PARKED, PENDING, DeliveryRow, SubscriptionRow
 
@@ -150,7 +150,7 @@ class Dispatcher:
                 delivery.status, delivery.delivered_at = DELIVERED, now
             else:
                 following = now + backoff(delivery.attempts, self.settings, self.rng)
-                if following > delivery.deadline:
+                if following > utc(delivery.deadline):
                     delivery.status = PARKED
                 delivery.next_attempt_at = following
             session.add(delivery)

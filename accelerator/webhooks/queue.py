@@ -45,12 +45,12 @@ class FeedHistory(Protocol):
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return datetime.now(UTC)
 
 
-def naive(moment: datetime) -> datetime:
-    """Rows keep UTC without a zone (SQLite and PostgreSQL alike)."""
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+def utc(moment: datetime) -> datetime:
+    """Rows keep UTC (a value read back without its zone, from SQLite, is UTC)."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class Queue:
@@ -123,7 +123,7 @@ class Queue:
             "event_id": ce.id,
             "subject": ce.subject,
             "event_type": ce.type,
-            "event_time": naive(ce.time),
+            "event_time": utc(ce.time),
             "envelope": ce.to_json(),
             "status": PENDING,
             "attempts": 0,
@@ -165,7 +165,7 @@ def subscription(row: SubscriptionRow | None) -> Subscription:
         Secret(s["sealed"], datetime.fromisoformat(s["valid_until"]) if s["valid_until"] else None)
         for s in json.loads(row.secrets)
     )
-    since = row.since.replace(tzinfo=UTC)
+    since = utc(row.since)
     return Subscription(
         Status(row.status),
         row.partner,
@@ -189,11 +189,11 @@ def _store(
         partner=state.partner,
         url=state.url,
         status=state.status,
-        since=naive(state.since or datetime.now(UTC)),
+        since=utc(state.since or datetime.now(UTC)),
     )
     row.partner, row.url, row.status = state.partner, state.url, state.status.value
     row.types, row.secrets, row.version = json.dumps(list(state.types)), json.dumps(secrets), version
-    row.since = naive(state.since) if state.since else row.since
+    row.since = utc(state.since) if state.since else row.since
     row.ended_reason = state.ended_reason
     session.add(row)
     session.flush()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import threading
 import time
 from collections import Counter, defaultdict
@@ -25,7 +24,7 @@ from events.schemas import redacted_schema_uri
 from services.kernel import Command, Rejected, VirtualClock
 from services.payments import commands as pay
 from tests import builders as b
-from tests.cluster import ROOT, Cluster
+from tests.cluster import Cluster
 from tests.fakes import at
 from tests.kafka.programme import accelerate
 
@@ -288,8 +287,8 @@ def test_the_broker_stopped_and_restarted_mid_stream(cluster: Cluster, clock: Vi
     startups = accelerate(runtime, clock, companies=2, challenge="brugge-outage-2027")
 
     def restart_broker() -> None:
-        subprocess.run(["bash", "deploy/kafka.sh", "stop"], cwd=ROOT, check=True, timeout=120)
-        subprocess.run(["bash", "deploy/kafka.sh", "start"], cwd=ROOT, check=True, timeout=180)
+        cluster.broker("stop")
+        cluster.broker("start")
 
     burst(cluster, runtime, [c for s in startups for c in requests(s)], restart_broker)
     burst(cluster, runtime, [c for s in startups for c in disbursements(s)], lambda: None)
