@@ -16,6 +16,9 @@ import uuid
 from pathlib import Path
 from typing import IO, Self
 
+from cryptography.fernet import Fernet
+from pydantic import SecretStr
+
 from accelerator.kafka.admin import create_database, create_topics
 from accelerator.kafka.auth import CredentialsFile, credentials_path
 from accelerator.kafka.client import KafkaRuntime
@@ -44,6 +47,7 @@ class Cluster:
                 "session_timeout_ms": 6000,
                 "reply_timeout_seconds": 90,
                 "liveness_seconds": 30,
+                "webhook_key": base.webhook_key or SecretStr(Fernet.generate_key().decode()),
                 **overrides,
             }
         )

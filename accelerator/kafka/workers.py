@@ -77,6 +77,9 @@ def run(name: str, settings: Settings) -> None:
     )
     for client in ("kafka", "aiokafka", "faust", "mode"):
         logging.getLogger(client).setLevel(logging.WARNING)
+    # SCRAM never sends the password; kafka-python warns at every connection of a loopback broker
+    # without TLS all the same (a broker other hosts reach takes SASL_SSL: no warning then).
+    logging.getLogger("kafka.net.sasl").setLevel(logging.ERROR)
     from accelerator.kafka.health import Watchdog
 
     topics = watched_topics(name, settings)

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from cryptography.fernet import Fernet
 from sqlalchemy import Engine, exists
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -72,7 +73,7 @@ class Dispatcher:
     ) -> None:
         self.engine, self.settings, self.on_gone, self.now = engine, settings, on_gone, now
         self.sender = sender or Sender(settings.webhook_timeout_seconds, settings.webhook_allow_loopback)
-        self.key = secrets.key(settings)
+        self._key: Fernet | None = None
         self.rng = random.Random(seed)
         self.threads: dict[str, threading.Thread] = {}
 
@@ -137,7 +138,8 @@ class Dispatcher:
             for s in json.loads(row.secrets)
             if s["valid_until"] is None or datetime.fromisoformat(s["valid_until"]) > now
         ]
-        return [secrets.unseal(sealed, self.key) for sealed in valid]
+        self._key = self._key or secrets.key(self.settings)  # only needed once there is something to sign
+        return [secrets.unseal(sealed, self._key) for sealed in valid]
 
     def _record(self, delivery_id: int | None, result: Result) -> None:
         with Session(self.engine) as session:
