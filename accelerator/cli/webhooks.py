@@ -223,3 +223,34 @@ def _one(c: Context, city: Slug, chosen: str | None) -> str:
     if len(live) != 1:
         fail(f"subscription: {city} has {len(live) or 'no'} live subscriptions; name one with --subscription")
     return live[0]
+
+
+def token(
+    ctx: typer.Context,
+    city: str,
+    revoke: Annotated[bool, typer.Option(help="revoke every token of the city instead")] = False,
+) -> None:
+    """A bearer token for the city's HTTP feed (GET /cities/CITY/events), printed once."""
+    from accelerator.web import feeds, tokens
+
+    c = of(ctx)
+    feed = guarded(lambda: feeds.source(c.settings))
+    if revoke:
+        say(f"{guarded(lambda: tokens.revoke(feed.engine, city))} token(s) of {city} revoked")
+        return
+    issued = tokens.issue(feed.engine, city)
+    say(f"feed token for {city} (shown once; kept only as a hash): ", issued)
+    say(f"curl -H 'Authorization: Bearer {issued}' {c.settings.public_url}/cities/{city}/events")
+
+
+def serve_feed(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option(help="on 127.0.0.1 (put a TLS proxy in front)")] = 8000,
+) -> None:
+    """Serve the partner cities' feeds (until the web app serves them itself)."""
+    import uvicorn
+
+    from accelerator.web.feeds import create_app
+
+    app = guarded(lambda: create_app(of(ctx).settings))
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")

@@ -117,6 +117,7 @@ def writer(engine: Engine) -> Engine:
 def _prepare(engine: Engine) -> None:
     """Create this version's tables, migrate an older store, and mark the file as ours."""
     import accelerator.embedded.tables
+    import accelerator.web.tokens
     import accelerator.webhooks.tables  # noqa: F401 - registers the webhook queue's tables
     import services.projector.read_model  # noqa: F401 - registers the read model's tables
     from accelerator.embedded.migrations import migrate
