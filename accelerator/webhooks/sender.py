@@ -44,6 +44,9 @@ class Sender:
             timeout=httpx.Timeout(timeout),
             follow_redirects=False,
             trust_env=False,  # no proxy from the environment: the checked address is where it goes
+            # No connection kept for reuse: a pool is keyed by address, and a TLS connection made
+            # (and its certificate checked) for one host name must not carry another's request.
+            limits=httpx.Limits(max_keepalive_connections=0),
             transport=transport,
             headers={"user-agent": "accelerator-webhooks/1"},
         )
