@@ -224,3 +224,36 @@ def test_during_a_secret_rotation_deliveries_verify_with_either_secret(city: Cit
     city.runtime.handle(subs.ReplaySubscription(subscription_id=subscription, from_position=0))
     until(lambda: len(holds_new.accepted) >= len(city.feed()))
     assert holds_new.refused == []
+
+
+def test_the_tracked_loop_crashing_while_it_queues_loses_nothing_and_queues_nothing_twice(
+    city: City, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The queue and the deliveries consumer's position are written in one transaction."""
+    from accelerator.embedded.tables import Tracking
+    from accelerator.webhooks.queue import Queue
+
+    assert isinstance(city.runtime, EmbeddedRuntime)
+    with Session(city.runtime.engine) as session:  # as if the consumer had never run
+        tracking = session.get(Tracking, "deliveries")
+        assert tracking is not None
+        tracking.position = 0
+        session.add(tracking)
+        session.commit()
+    receiver = Receiver([secrets.generate()]).start()
+    real, calls = Queue.feed_event, {"n": 0}
+
+    def crashing(self: Queue, *args: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 40:
+            raise RuntimeError("the process dies here")
+        real(self, *args)
+
+    monkeypatch.setattr(Queue, "feed_event", crashing)
+    with pytest.raises(RuntimeError):
+        city.subscribe(receiver)  # its registration runs the loop, which dies mid-batch
+    monkeypatch.setattr(Queue, "feed_event", real)
+    city.runtime.catch_up()  # the next process to look
+    subscription = next(iter(status.subscriptions(city.runtime, "brugge")))
+    queued = [d.event_id for d in city.deliveries(subscription)]
+    assert sorted(queued) == sorted(ce.id for ce in city.feed())
