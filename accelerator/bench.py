@@ -52,6 +52,8 @@ def embedded_demo() -> int:
 def kafka_demo() -> int:
     from accelerator.kafka.admin import create_database, create_topics
     from accelerator.kafka.client import KafkaRuntime
+    from accelerator.kafka.cluster import with_own_principals
+    from accelerator.kafka.principals import secured
     from accelerator.kafka.workers import WORKERS, spawn
 
     tag = uuid.uuid4().hex[:8]
@@ -59,6 +61,8 @@ def kafka_demo() -> int:
     settings = base.model_copy(
         update={"topic_prefix": f"bench{tag}.", "database_url": create_database(base, f"bench_{tag}")}
     )
+    if secured(settings):  # each worker its own principal, as in production
+        settings = with_own_principals(settings, Path(tempfile.mkdtemp(prefix="accelerator-bench-")))
     create_topics(settings)
     workers = [spawn(name, settings) for name in WORKERS]
     try:

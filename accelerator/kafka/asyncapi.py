@@ -205,7 +205,7 @@ def document() -> dict[str, Any]:
             "securitySchemes": {
                 "scram": {
                     "type": "scramSha512",
-                    "description": "Credentials from `accelerator cities add NAME` / `accelerator finance add`.",
+                    "description": "From `accelerator cities add NAME` or `accelerator finance add`.",
                 }
             },
         },

@@ -53,7 +53,7 @@ class Cluster:
         )
         self.logs = logs
         if secured(self.settings):
-            self.settings = self._principals()
+            self.settings = with_own_principals(self.settings, logs)
         if provision:
             create_topics(self.settings)
         self.names = Names(self.settings.topic_prefix)
@@ -61,16 +61,6 @@ class Cluster:
         self.workers: dict[str, str] = {}  # label -> worker name
         self.runtimes: list[KafkaRuntime] = []
         self._outputs: list[IO[bytes]] = []
-
-    def _principals(self) -> Settings:
-        """Its workers' own principals (under its prefix), in a credentials file of its own
-        (with the admin's, copied from the broker's)."""
-        broker = credentials_path(self.settings)
-        own = self.logs / "credentials.json"
-        (CredentialsFile.read(broker) if broker else CredentialsFile()).write(own)
-        settings = self.settings.model_copy(update={"kafka_credentials": own})
-        provision_principals(settings)
-        return settings
 
     def broker(self, action: str) -> None:
         """deploy/kafka.sh on the broker these tests use (its port from the settings)."""
@@ -154,3 +144,14 @@ def broker(action: str, settings: Settings, timeout: float = 180) -> None:
         timeout=timeout,
         capture_output=True,
     )
+
+
+def with_own_principals(settings: Settings, folder: Path) -> Settings:
+    """Its workers' own principals (under its topic prefix), in a credentials file of its own
+    in `folder` (with the admin's, copied from the broker's)."""
+    broker_file = credentials_path(settings)
+    own = folder / "credentials.json"
+    (CredentialsFile.read(broker_file) if broker_file else CredentialsFile()).write(own)
+    settings = settings.model_copy(update={"kafka_credentials": own})
+    provision_principals(settings)
+    return settings
