@@ -192,8 +192,12 @@ def test_malformed_messages_go_to_the_dead_letter_topic_and_the_consumer_goes_on
     ]
     for value in garbage:
         runtime.producer.send(topic, key=b"garbage", value=value, headers=[("origin", b"fault-test")])
-    runtime.producer.send(cluster.names.events("programme"), key=b"garbage", value=b"\x00\x01 not an event")
     runtime.producer.flush()
+    # Only a service's principal may write an event topic (the client's is refused): as the admin.
+    admin = connections.producer(cluster.settings.model_copy(update={"kafka_role": "admin"}))
+    admin.send(cluster.names.events("programme"), key=b"garbage", value=b"\x00\x01 not an event")
+    admin.flush()
+    admin.close()
     with pytest.raises(Rejected, match="challenge_id: no challenge nowhere-2027 has been published"):
         runtime.handle(
             __import__("services.intake.commands", fromlist=["OpenCall"]).OpenCall(
