@@ -167,6 +167,8 @@ class Watchdog(threading.Thread):
             logging.shutdown()
             # The process's own stderr: Faust replaces sys.stderr with a logging proxy that has
             # no file number, and faulthandler needs one (it raised, and the projector stayed stuck).
-            faulthandler.dump_traceback(file=sys.__stderr__, all_threads=True)  # for whoever finds out why
+            faulthandler.dump_traceback(
+                file=sys.__stderr__ or 2, all_threads=True
+            )  # for whoever finds out why
         finally:
             os._exit(STUCK_EXIT_CODE)  # whatever happened above, a stuck worker ends
