@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from events import CloudEvent, parse
+from events import CATALOGUE, CloudEvent, parse
 from events.applications import ApplicationSubmitted
 from events.programme import ChallengePublished, CohortStarted
 from events.registry import older_types
@@ -23,8 +23,11 @@ from services.projector.views import ChallengeView, Projection, StartupView
 CREATORS = {
     t for cls in (ApplicationSubmitted, ChallengePublished) for t in (cls.event_type(), *older_types(cls))
 }
-UNSHOWN = {CohortStarted.event_type()}
-"""Events no view shows: taken in order and dropped, never kept waiting."""
+UNSHOWN = {CohortStarted.event_type()} | {
+    cls.event_type() for cls in CATALOGUE if cls.family == "subscriptions"
+}
+"""Events no view shows (a cohort's start, a city's webhook subscriptions): taken in order and
+dropped, never kept waiting."""
 
 
 class Subject(BaseModel):

@@ -257,3 +257,22 @@ def test_the_tracked_loop_crashing_while_it_queues_loses_nothing_and_queues_noth
     subscription = next(iter(status.subscriptions(city.runtime, "brugge")))
     queued = [d.event_id for d in city.deliveries(subscription)]
     assert sorted(queued) == sorted(ce.id for ce in city.feed())
+
+
+def test_the_kafka_projector_takes_a_subscriptions_events_in_order_and_keeps_none_waiting() -> None:
+    from events import envelope
+    from events.subscriptions import SubscriptionRegistered
+    from services.projector.ordering import Subject
+    from services.subscriptions.domain import SUBSCRIPTION as DECIDER
+
+    event = SubscriptionRegistered(
+        subscription_id="sub-brugge01",
+        partner="brugge",
+        url="https://erp.brugge.example/h",
+        secret="sealed:c2VjcmV0",
+        since=datetime.fromisoformat("2027-03-01T10:00:00+01:00"),
+    )
+    ce = envelope(event, source="t", time=event.since, stream=DECIDER.stream("sub-brugge01"), version=1)
+    subject = Subject(subject="sub-brugge01")
+    subject.receive(ce)
+    assert subject.early == [] and subject.startup is None and subject.challenge is None
