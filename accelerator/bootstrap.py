@@ -26,6 +26,9 @@ def bootstrap(
 
 
 def embedded(settings: Settings, clock: Clock, read_only: bool = False) -> EmbeddedRuntime:
+    from datetime import timedelta
+
     from accelerator.embedded.files import open_engine
 
-    return EmbeddedRuntime(open_engine(settings.store, read_only), clock, settings.actor)
+    retry = timedelta(hours=settings.webhook_retry_hours)
+    return EmbeddedRuntime(open_engine(settings.store, read_only), clock, settings.actor, webhook_retry=retry)

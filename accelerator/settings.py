@@ -6,7 +6,7 @@ import getpass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from events.base import Actor, Slug
@@ -46,6 +46,21 @@ class Settings(BaseSettings):
 
     # The Kafka runtime
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL"] | None = None
+    """None: the credentials file's (deploy/kafka.sh: SASL_PLAINTEXT), or PLAINTEXT without one."""
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256"] = "SCRAM-SHA-512"
+    kafka_username: str | None = None
+    kafka_password: SecretStr | None = None
+    """This process's own principal (production: each worker gets only its own); when unset,
+    the principal of `kafka_role` from the credentials file."""
+    kafka_credentials: Path | None = None
+    """The credentials file (JSON, mode 600): deploy/kafka.sh writes the admin's, `accelerator
+    topics create` adds each worker's. Default: deploy/.run/kafka[-PORT]/credentials.json of
+    this checkout, for the broker on 127.0.0.1:PORT."""
+    kafka_role: str = "client"
+    """Who this process is on the broker: `client` (CLI, web), a worker's name, or `admin`."""
+    kafka_ssl_cafile: Path | None = None
+    """The CA that signed the broker's certificate (SASL_SSL)."""
     topic_prefix: str = ""
     """Put in front of every topic and consumer group name (isolates test runs on one broker)."""
     partitions: int = 3
@@ -63,3 +78,20 @@ class Settings(BaseSettings):
     fetch_max_wait_ms: int = 100
     """How long the broker holds a fetch open for data to arrive (latency of every hop)."""
     transaction_timeout_ms: int = 10000
+
+    # Partner cities' webhooks (both runtimes)
+    webhook_key: SecretStr | None = None
+    """The key that seals webhook secrets in the log (Fernet). Default: generated once into
+    `webhook_key_file`."""
+    webhook_key_file: Path = Path(".accelerator") / "webhook.key"
+    webhook_allow_loopback: bool = False
+    """Accept http:// endpoints on 127.0.0.1/localhost (tests, a local receiver); never in production."""
+    webhook_retry_hours: float = 24
+    """How long a delivery is retried (exponential backoff with jitter) before it is parked."""
+    webhook_backoff_seconds: float = 5
+    """The first retry's delay; each next one doubles (with jitter), up to `webhook_backoff_max_seconds`."""
+    webhook_backoff_max_seconds: float = 3600
+    webhook_timeout_seconds: float = 10
+    """One delivery's whole time budget (connect, send, answer): a slow endpoint is a failed attempt."""
+    webhook_rotation_hours: float = 24
+    """After a secret is rotated, deliveries are signed with both secrets for this long."""

@@ -17,7 +17,7 @@ from pydantic import (
 )
 from pydantic.networks import validate_email
 
-FAMILIES = ("programme", "applications", "selection", "milestones", "payments", "pilots")
+FAMILIES = ("programme", "applications", "selection", "milestones", "payments", "pilots", "subscriptions")
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$", min_length=2, max_length=63)]
 """An identifier a person can type: lowercase letters, digits and dashes."""

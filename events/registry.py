@@ -61,6 +61,14 @@ from events.selection import (
     OfferDeclined,
     ReviewerAssigned,
 )
+from events.subscriptions import (
+    SubscriptionEnded,
+    SubscriptionPaused,
+    SubscriptionRegistered,
+    SubscriptionReplayRequested,
+    SubscriptionResumed,
+    SubscriptionSecretRotated,
+)
 
 CATALOGUE: tuple[type[Event], ...] = (
     ChallengePublished,
@@ -109,6 +117,12 @@ CATALOGUE: tuple[type[Event], ...] = (
     ProcurementAwarded,
     RollOutAgreed,
     FollowUpStopped,
+    SubscriptionRegistered,
+    SubscriptionSecretRotated,
+    SubscriptionPaused,
+    SubscriptionResumed,
+    SubscriptionReplayRequested,
+    SubscriptionEnded,
 )
 
 SUPERSEDED: tuple[type[Event], ...] = legacy.SUPERSEDED

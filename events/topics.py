@@ -115,6 +115,6 @@ def city(name: str) -> Topic:
         "the subject: a startup or challenge id",
         f"{name}'s own events: its challenges and its startups, without contact details or IBANs.",
         ("cities",),
-        (name,),
-        tuple(CATALOGUE),
+        (name, "deliveries"),
+        tuple(c for c in CATALOGUE if c.family != "subscriptions"),  # the operator's, never a city's
     )

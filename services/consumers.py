@@ -1,7 +1,7 @@
 """Every consumer of the event log, declared once; each runtime runs them all the same way.
 
 A consumer has a name (its tracking row on the embedded runtime, its consumer group on
-Kafka), the event types it reads, and a handler of one of three kinds:
+Kafka), the event types it reads, and a handler of one of four kinds:
 
 - `Policy`: reacts to an event with commands (pure). The runtime runs them as the actor
   `system:<name>`, with ids derived from the event (`reaction_id`), so a redelivered event
@@ -10,6 +10,9 @@ Kafka), the event types it reads, and a handler of one of three kinds:
   the views and the consumer's position in one transaction.
 - `Feed`: republishes events on channels (a city's feed); the runtime writes them, with its
   position, to a table (embedded) or a topic (Kafka) in one transaction.
+- `Deliveries`: delivers a feed's channels to the webhooks partners registered (its events
+  are the subscriptions'); the runtime queues each feed event for every subscription that
+  wants it, durably, and a dispatcher POSTs them (accelerator/webhooks).
 
 The embedded runtime runs every consumer after each command with one tracked loop
 (accelerator/embedded/consumers.py); Kafka runs each as its own worker
@@ -29,15 +32,36 @@ from events.milestones import MilestoneApproved
 from events.payments import PaymentApproved
 from events.programme import CohortStarted
 from events.registry import older_types
+from events.subscriptions import (
+    SubscriptionEnded,
+    SubscriptionPaused,
+    SubscriptionRegistered,
+    SubscriptionReplayRequested,
+    SubscriptionResumed,
+    SubscriptionSecretRotated,
+)
 from services.cities.domain import for_cities
 from services.kernel import SYSTEM, Command
 from services.participation.cohorts import starts_accelerators
+from services.participation.commands import StartAccelerator
+from services.payments.commands import InstructPayment, RequestTranche
 from services.payments.domain import instructs_payments, requests_tranches
+
+SUBSCRIPTION_EVENTS = (
+    SubscriptionRegistered,
+    SubscriptionSecretRotated,
+    SubscriptionPaused,
+    SubscriptionResumed,
+    SubscriptionReplayRequested,
+    SubscriptionEnded,
+)
 
 
 @dataclass(frozen=True)
 class Policy:
     react: Callable[[Event], list[Command]]
+    sends: tuple[type[Command], ...] = ()
+    """The command types it may send (on Kafka: the command topics its principal may write)."""
 
 
 @dataclass(frozen=True)
@@ -52,12 +76,18 @@ class Feed:
 
 
 @dataclass(frozen=True)
+class Deliveries:
+    feed: str
+    """The Feed consumer whose channels it delivers: it never runs ahead of that feed."""
+
+
+@dataclass(frozen=True)
 class Consumer:
     name: str
     description: str
     reads: tuple[type[Event], ...] | None
     """The event types it reads; None: every event, also of types this version does not know."""
-    handler: Policy | Projection | Feed
+    handler: Policy | Projection | Feed | Deliveries
 
     @property
     def actor(self) -> str:
@@ -84,20 +114,20 @@ CONSUMERS: tuple[Consumer, ...] = (
         "starts-accelerators",
         "A started cohort starts the accelerator for each of its startups.",
         (CohortStarted,),
-        Policy(starts_accelerators),
+        Policy(starts_accelerators, (StartAccelerator,)),
     ),
     Consumer(
         "instructs-payments",
         "An approved payment is instructed to finance.",
         (PaymentApproved,),
-        Policy(instructs_payments),
+        Policy(instructs_payments, (InstructPayment,)),
     ),
     Consumer(
         "requests-tranches",
         "An approved milestone asks for the tranche its startup's grant agreement ties to it "
         "(once: a redelivered approval asks again and the grant stream does nothing).",
         (MilestoneApproved,),
-        Policy(requests_tranches),
+        Policy(requests_tranches, (RequestTranche,)),
     ),
     Consumer(
         "projector",
@@ -110,6 +140,12 @@ CONSUMERS: tuple[Consumer, ...] = (
         "Each partner city's own events, without contact details or IBANs, on its feed.",
         None,
         Feed(for_cities),
+    ),
+    Consumer(
+        "deliveries",
+        "Each partner city's feed, POSTed to the webhooks it registered: signed, retried, replayable.",
+        SUBSCRIPTION_EVENTS,
+        Deliveries("cities"),
     ),
 )
 

@@ -20,6 +20,7 @@ from services.payments.exports import EXPORTS
 from services.pilots.domain import PILOT
 from services.pilots.outcomes import OUTCOME
 from services.selection.domain import SELECTION
+from services.subscriptions.domain import SUBSCRIPTION
 
 SERVICES: MappingProxyType[str, tuple[Decider[Any], ...]] = MappingProxyType(
     {
@@ -28,8 +29,22 @@ SERVICES: MappingProxyType[str, tuple[Decider[Any], ...]] = MappingProxyType(
         "participation": (PARTICIPATION, COHORT, HARDWARE),
         "payments": (GRANT, EXPORTS),
         "pilots": (PILOT, OUTCOME),
+        "subscriptions": (SUBSCRIPTION,),
     }
 )
+
+WRITES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "intake": ("programme", "applications"),
+        "selection": ("selection",),
+        "participation": ("programme", "milestones"),
+        "payments": ("payments",),
+        "pilots": ("pilots",),
+        "subscriptions": ("subscriptions",),
+    }
+)
+"""The event families each service's deciders write: on Kafka, the only event topics its
+principal may write to (accelerator/kafka/access.py). Checked against every command type."""
 
 DECIDERS: MappingProxyType[type[Command], Decider[Any]] = MappingProxyType(
     {

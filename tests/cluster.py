@@ -8,11 +8,13 @@ import socket
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from accelerator.kafka import cluster
-from accelerator.kafka.cluster import ROOT
+from accelerator.kafka.cluster import ROOT, broker
+from accelerator.settings import Settings
 
-__all__ = ["ROOT", "Cluster", "require_servers"]
+__all__ = ["ROOT", "Cluster", "broker", "require_servers"]
 
 HOW_TO_START = "start them with: bash deploy/kafka.sh start && bash deploy/postgres.sh start"
 
@@ -25,14 +27,21 @@ def reachable(host: str, port: int) -> bool:
         return False
 
 
+def servers(settings: Settings) -> list[tuple[str, str, int]]:
+    """The broker and the database the settings name (ACCELERATOR_KAFKA_BOOTSTRAP_SERVERS, _DATABASE_URL)."""
+    host, _, port = settings.kafka_bootstrap_servers.split(",")[0].rpartition(":")
+    database = make_url(settings.database_url)
+    return [("Kafka", host, int(port)), ("PostgreSQL", database.host or "127.0.0.1", database.port or 5432)]
+
+
 def require_servers() -> None:
     """In CI a missing server is a failure; on a laptop the test says how to start one."""
     missing = [
-        name for name, port in (("Kafka", 9092), ("PostgreSQL", 5432)) if not reachable("127.0.0.1", port)
+        f"{name} on {host}:{port}" for name, host, port in servers(Settings()) if not reachable(host, port)
     ]
     if not missing:
         return
-    message = f"no {' or '.join(missing)} on 127.0.0.1: {HOW_TO_START}"
+    message = f"no {' or '.join(missing)}: {HOW_TO_START}"
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)

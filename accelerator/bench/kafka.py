@@ -34,12 +34,16 @@ Result = tuple[float, int, dict[str, Any]]
 def namespace(tag: str = "") -> Settings:
     """Fresh topics and a fresh read model database for one run."""
     from accelerator.kafka.admin import create_database, create_topics
+    from accelerator.kafka.cluster import with_own_principals
+    from accelerator.kafka.principals import secured
 
     tag = tag or uuid.uuid4().hex[:8]
     base = Settings(runtime="kafka")
     settings = base.model_copy(
         update={"topic_prefix": f"bench{tag}.", "database_url": create_database(base, f"bench_{tag}")}
     )
+    if secured(settings):  # each worker its own principal, as in production
+        settings = with_own_principals(settings, Path(tempfile.mkdtemp(prefix="accelerator-bench-")))
     create_topics(settings)
     return settings
 

@@ -4,16 +4,13 @@ broker stopped and started again, at set moments, while the programme runs."""
 from __future__ import annotations
 
 import random
-import subprocess
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from accelerator.kafka.cluster import ROOT, Cluster
-
-BROKER = ROOT / "deploy" / "kafka.sh"
+from accelerator.kafka.cluster import Cluster, broker
 
 
 @dataclass
@@ -68,8 +65,8 @@ class Chaos(threading.Thread):
 
     def _restart_broker(self) -> None:
         self.say("chaos: stopping the broker")
-        subprocess.run(["bash", str(BROKER), "stop"], check=True, timeout=120, capture_output=True)
+        broker("stop", self.cluster.settings, timeout=120)
         time.sleep(self.rng.uniform(2, 6))
-        subprocess.run(["bash", str(BROKER), "start"], check=True, timeout=180, capture_output=True)
+        broker("start", self.cluster.settings)
         self.havoc.broker_restarts += 1
         self.say("chaos: the broker is back")

@@ -16,10 +16,12 @@ from accelerator.cli import (
     open_call,
     operating,
     outcomes,
+    partners,
     programme,
     programme_run,
     reading,
     web,
+    webhooks,
 )
 from accelerator.cli.context import Context
 from accelerator.cli.output import guarded
@@ -94,6 +96,21 @@ app.command("chaos")(operating.chaos)
 app.command("serve")(web.serve)
 app.add_typer(web.tokens, name="tokens")
 app.add_typer(bench, name="bench")
+cities = typer.Typer(help="Partner cities: on the broker, by webhook, by feed.", no_args_is_help=True)
+cities.command("add")(partners.add_city)
+cities.command("remove")(partners.remove_city)
+cities.command("list")(partners.list_partners)
+cities.command("subscribe")(webhooks.subscribe)
+cities.command("unsubscribe")(webhooks.unsubscribe)
+cities.command("rotate-secret")(webhooks.rotate_secret)
+cities.command("pause")(webhooks.pause)
+cities.command("resume")(webhooks.resume)
+cities.command("replay")(webhooks.replay)
+cities.command("deliveries")(webhooks.deliveries)
+cities.command("deliver")(webhooks.deliver)
+app.add_typer(cities, name="cities")
+finance.finance.add_typer(partners.finance, name="principal")
+app.add_typer(partners.principals, name="principals")
 
 
 def quiet_clients() -> None:

@@ -18,14 +18,23 @@ def create_topics(
     ctx: typer.Context,
     city: Annotated[list[str] | None, typer.Option(help="also this partner city's topic")] = None,
 ) -> None:
-    """Provision every topic (partitions, replication, retention, compaction); idempotent."""
+    """Provision every topic (partitions, replication, retention, compaction) and, on a secured
+    broker, each worker's principal and ACLs (passwords in the credentials file); idempotent."""
     from accelerator.kafka.admin import create_topics as provision
+    from accelerator.kafka.principals import provision as principals
+    from accelerator.kafka.principals import secured
 
     settings = of(ctx).settings
     result = guarded(lambda: provision(settings, tuple(city or ())))
     for name in result.created:
         say(("created", "green"), " ", name)
     say(f"{len(result.created)} created, {len(result.existing)} already there")
+    if guarded(lambda: secured(settings)):
+        done = guarded(lambda: principals(settings))
+        say(
+            f"{len(done.principals)} principals (one per worker, and client); {done.added} ACLs added, "
+            f"{done.removed} removed; their passwords in {done.credentials} (mode 600)"
+        )
 
 
 def worker(

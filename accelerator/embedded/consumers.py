@@ -7,6 +7,9 @@ loop applies what its handler asks, then moves the position on:
   lock from before it reads its position, so of two processes catching up at once exactly
   one applies a batch, once;
 - a feed's publications likewise;
+- deliveries queue each feed entry for the webhooks that want it, with the position, in one
+  transaction likewise (never ahead of the feed they deliver); a dispatcher sends them
+  (`accelerator cities deliver`, accelerator/webhooks);
 - a policy's commands are run (each recognised by its id if it was run before), then the
   position moves on; a crash in between repeats nothing.
 
@@ -21,14 +24,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import text
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from accelerator.embedded.files import writer
-from accelerator.embedded.tables import DeadLetterRow
+from accelerator.embedded.tables import DeadLetterRow, FeedRow
+from accelerator.webhooks.queue import Queue
 from events import CloudEvent, Event, parse
 from events.programme import ChallengeEvent
 from events.reader import read
-from services.consumers import Consumer, Feed, Policy, Projection, reactions
+from services.consumers import Consumer, Deliveries, Feed, Policy, Projection, reactions
 from services.kernel import Command, Metadata, Rejected
 from services.projector import read_model
 from services.projector.views import Projection as Views
@@ -50,8 +54,8 @@ PUBLISH = "INSERT OR REPLACE INTO feed (position, channel, envelope) VALUES (:po
 
 
 class TrackedLoop:
-    def __init__(self, runtime: EmbeddedRuntime, registry: tuple[Consumer, ...]) -> None:
-        self.runtime, self.registry = runtime, registry
+    def __init__(self, runtime: EmbeddedRuntime, registry: tuple[Consumer, ...], queue: Queue) -> None:
+        self.runtime, self.registry, self.queue = runtime, registry, queue
         self.engine, self.store = runtime.engine, runtime.store
 
     def catch_up(self) -> None:
@@ -69,7 +73,8 @@ class TrackedLoop:
     def _idle(self, behind: list[Consumer], positions: dict[str, int], head: int) -> list[Consumer]:
         """The consumers that read none of the types of the few new events (a policy, after
         most commands): their positions move on together, without a batch each."""
-        choosy = [c for c in behind if c.types is not None]
+        # Deliveries read the feed's table too: they never skip ahead with the log.
+        choosy = [c for c in behind if c.types is not None and not isinstance(c.handler, Deliveries)]
         start = min((positions.get(c.name, 0) for c in choosy), default=head)
         if not choosy or head - start > BATCH:
             return []
@@ -100,6 +105,7 @@ class TrackedLoop:
             Policy: self._react,
             Projection: self._project,
             Feed: self._publish,
+            Deliveries: self._deliver,
         }[type(consumer.handler)]
         return run(consumer, head)
 
@@ -151,6 +157,32 @@ class TrackedLoop:
             _move(session, consumer.name, upto)
             session.commit()
         return bool(batch)
+
+    def _deliver(self, consumer: Consumer, head: int) -> bool:
+        """Subscription events (from the log) and the feed's entries (from the `feed` table) in
+        the order of their positions, up to where the feed has got."""
+        assert isinstance(consumer.handler, Deliveries)
+        with Session(writer(self.engine)) as session:
+            start = _position(session.connection(), consumer.name)
+            upto = min(start + BATCH, _position(session.connection(), consumer.handler.feed))
+            if upto <= start:
+                return False
+            _, events = self._read(start, consumer, self.store.read_after, head)
+            work: list[tuple[int, str | None, CloudEvent]] = [(p, None, ce) for p, ce in events if p <= upto]
+            rows = session.exec(
+                select(FeedRow)
+                .where(col(FeedRow.position) > start, col(FeedRow.position) <= upto)
+                .where(col(FeedRow.channel).startswith("city:"))
+            )
+            work += [(row.position, row.channel, CloudEvent.from_json(row.envelope)) for row in rows]
+            for position, channel, ce in sorted(work, key=lambda item: (item[0], item[1] or "")):
+                if channel is None:
+                    self.queue.subscription_event(session, ce)
+                else:
+                    self.queue.feed_event(session, position, channel, ce)
+            _move(session, consumer.name, upto)
+            session.commit()
+        return True
 
     def _react(self, consumer: Consumer, head: int) -> bool:
         upto, batch = self._read(self.position(consumer.name), consumer, self.store.read_after, head)

@@ -149,7 +149,8 @@ def _prepare(engine: Engine) -> None:
     from sqlmodel import SQLModel
 
     import accelerator.embedded.tables
-    import accelerator.web.tables  # noqa: F401 - registers the web app's tables (tokens)
+    import accelerator.web.tables
+    import accelerator.webhooks.tables  # noqa: F401 - registers the webhook queue's tables
     import services.projector.read_model  # noqa: F401 - these register the tables
     from accelerator.embedded.migrations import migrate
 

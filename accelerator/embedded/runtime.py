@@ -11,7 +11,7 @@ import logging
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +19,13 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from accelerator.embedded.consumers import TrackedLoop
+from accelerator.embedded.feeds import FeedTable
 from accelerator.embedded.store import SqliteEventStore
 from accelerator.embedded.tables import DeadLetterRow
 from accelerator.progress import Advance, silent
 from accelerator.queries import RebuildReport
 from accelerator.runtime import Outcome
+from accelerator.webhooks.queue import Queue
 from events import CloudEvent, Event, parse
 from services.consumers import CONSUMERS, Consumer, reactions
 from services.deadletters import DeadLetter
@@ -46,12 +48,13 @@ class EmbeddedRuntime:
         clock: Clock,
         actor: str = "local",
         consumers: tuple[Consumer, ...] = CONSUMERS,
+        webhook_retry: timedelta = timedelta(hours=24),
     ) -> None:
         self.engine = engine
         self.clock = clock
         self.actor = actor
         self.store = SqliteEventStore(engine, clock)
-        self.consumers = TrackedLoop(self, consumers)
+        self.consumers = TrackedLoop(self, consumers, Queue(FeedTable(), webhook_retry))
         self._states: dict[str, tuple[int, Any]] = {}
         """The scheduler's folded states by stream, with the version they were folded at."""
 

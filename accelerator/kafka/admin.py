@@ -8,6 +8,7 @@ from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
 from accelerator.kafka import connections
+from accelerator.kafka.auth import ADMIN
 from accelerator.kafka.topics import Names
 from accelerator.settings import Settings
 from events.topics import Topic, registry
@@ -35,16 +36,20 @@ class Provisioned:
     existing: list[str]
 
 
-def admin(settings: Settings) -> KafkaAdminClient:
+def admin(settings: Settings, role: str | None = None) -> KafkaAdminClient:
+    """An admin client as this process's principal, or as `role` (`admin`: provisioning)."""
+    if role is not None:
+        settings = settings.model_copy(update={"kafka_role": role})
     return connections.patiently(
         f"kafka: waiting for a broker at {settings.kafka_bootstrap_servers}",
         lambda: KafkaAdminClient(
-            bootstrap_servers=settings.kafka_bootstrap_servers,
+            **connections.options(settings),
             request_timeout_ms=30000,
             bootstrap_timeout_ms=connections.BOOTSTRAP_MS,
         ),
         settings.kafka_wait_seconds,
         connections.no_broker(settings),
+        connections.refused(settings),
     )
 
 
@@ -57,7 +62,7 @@ def topics(settings: Settings, cities: tuple[str, ...] = ()) -> list[Topic]:
 def create_topics(settings: Settings, cities: tuple[str, ...] = ()) -> Provisioned:
     names = Names(settings.topic_prefix)
     wanted = topics(settings, cities)
-    client = admin(settings)
+    client = admin(settings, ADMIN)
     try:
         existing = set(client.list_topics())
         result = Provisioned([], [])

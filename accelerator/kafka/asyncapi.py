@@ -192,12 +192,24 @@ def document() -> dict[str, Any]:
             "local": {
                 "host": "127.0.0.1:9092",
                 "protocol": "kafka",
-                "description": f"deploy/kafka.sh: Apache Kafka {KAFKA_VERSION} in KRaft mode",
+                "description": (
+                    f"deploy/kafka.sh: Apache Kafka {KAFKA_VERSION} in KRaft mode, SASL/SCRAM-SHA-512 "
+                    "and ACLs: each party its own principal (a city reads its own topic only)"
+                ),
+                "security": [{"$ref": "#/components/securitySchemes/scram"}],
             }
         },
         "channels": channels,
         "operations": operations,
-        "components": {"messages": components},
+        "components": {
+            "messages": components,
+            "securitySchemes": {
+                "scram": {
+                    "type": "scramSha512",
+                    "description": "From `accelerator cities add NAME` or `accelerator finance add`.",
+                }
+            },
+        },
     }
 
 

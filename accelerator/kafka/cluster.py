@@ -16,8 +16,14 @@ import uuid
 from pathlib import Path
 from typing import IO, Self
 
+from cryptography.fernet import Fernet
+from pydantic import SecretStr
+
 from accelerator.kafka.admin import create_database, create_topics
+from accelerator.kafka.auth import CredentialsFile, credentials_path
 from accelerator.kafka.client import KafkaRuntime
+from accelerator.kafka.principals import provision as provision_principals
+from accelerator.kafka.principals import secured
 from accelerator.kafka.topics import Names
 from accelerator.kafka.workers import WORKERS, environment
 from accelerator.settings import Settings
@@ -44,17 +50,24 @@ class Cluster:
                 "finance_outbox": logs / "outbox",
                 "debtor_name": base.debtor_name or "Stad Brugge",
                 "debtor_iban": base.debtor_iban or "BE68539007547034",
+                "webhook_key": base.webhook_key or SecretStr(Fernet.generate_key().decode()),
                 **overrides,
             }
         )
+        self.logs = logs
+        if secured(self.settings):
+            self.settings = with_own_principals(self.settings, logs)
         if provision:
             create_topics(self.settings)
         self.names = Names(self.settings.topic_prefix)
-        self.logs = logs
         self.supervisors: dict[str, subprocess.Popen[bytes]] = {}
         self.workers: dict[str, str] = {}  # label -> worker name
         self.runtimes: list[KafkaRuntime] = []
         self._outputs: list[IO[bytes]] = []
+
+    def broker(self, action: str) -> None:
+        """deploy/kafka.sh on the broker these tests use (its port from the settings)."""
+        broker(action, self.settings)
 
     def start(self, *names: str, instance: str = "1") -> Self:
         """Start workers, each under its own supervisor; a second `instance` of a service
@@ -122,3 +135,26 @@ class Cluster:
                 supervisor.kill()
         for output in self._outputs:
             output.close()
+
+
+def broker(action: str, settings: Settings, timeout: float = 180) -> None:
+    """Stop, start or kill the broker at the configured address (deploy/kafka.sh, this checkout)."""
+    port = settings.kafka_bootstrap_servers.split(",")[0].rpartition(":")[2]
+    subprocess.run(
+        ["bash", str(ROOT / "deploy" / "kafka.sh"), action],
+        env={**os.environ, "KAFKA_PORT": port},
+        check=True,
+        timeout=timeout,
+        capture_output=True,
+    )
+
+
+def with_own_principals(settings: Settings, folder: Path) -> Settings:
+    """Its workers' own principals (under its topic prefix), in a credentials file of its own
+    in `folder` (with the admin's, copied from the broker's)."""
+    broker_file = credentials_path(settings)
+    own = folder / "credentials.json"
+    (CredentialsFile.read(broker_file) if broker_file else CredentialsFile()).write(own)
+    settings = settings.model_copy(update={"kafka_credentials": own})
+    provision_principals(settings)
+    return settings

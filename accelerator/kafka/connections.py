@@ -14,8 +14,17 @@ from typing import Any, TypeVar
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError, KafkaTimeoutError
-from tenacity import RetryError, Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
+from tenacity import (
+    RetryError,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_delay,
+    stop_any,
+    wait_exponential,
+)
+from tenacity.stop import stop_base
 
+from accelerator.kafka.auth import AuthFailures, identity
 from accelerator.runtime import Unavailable
 from accelerator.settings import Settings
 
@@ -31,11 +40,25 @@ class _Missing(Exception):
     pass
 
 
-def patiently(what: str, attempt: Callable[[], T], seconds: float, give_up: str) -> T:
-    """Try until it works or `seconds` have passed, saying what it waits for; then `give_up`."""
+class _Refused(stop_base):
+    def __init__(self, watch: AuthFailures) -> None:
+        self.watch = watch
+
+    def __call__(self, retry_state: Any) -> bool:
+        return self.watch.refused
+
+
+def patiently(
+    what: str, attempt: Callable[[], T], seconds: float, give_up: str, refused_as: str | None = None
+) -> T:
+    """Try until it works or `seconds` have passed, saying what it waits for; then `give_up`.
+
+    A broker that refuses our credentials is no reason to wait: that ends it at once."""
+    watch = AuthFailures.installed()
+    watch.refused = False
     try:
         for trying in Retrying(
-            stop=stop_after_delay(seconds),
+            stop=stop_any(stop_after_delay(seconds), _Refused(watch)),
             wait=wait_exponential(multiplier=0.2, max=5),
             retry=retry_if_exception_type((KafkaError, _Missing, OSError)),
             before_sleep=lambda state: log.warning("%s (retrying for up to %.0f s)", what, seconds),
@@ -44,8 +67,23 @@ def patiently(what: str, attempt: Callable[[], T], seconds: float, give_up: str)
             with trying:
                 return attempt()
     except RetryError as error:
+        if watch.refused:
+            raise Unavailable(refused_as or give_up) from error.last_attempt.exception()
         raise Unavailable(give_up) from error.last_attempt.exception()
     raise AssertionError("unreachable")
+
+
+def refused(settings: Settings) -> str:
+    return (
+        f"kafka: the broker at {settings.kafka_bootstrap_servers} refused the credentials of "
+        f"{identity(settings).username}: a wrong password, or a principal it does not know "
+        "(check ACCELERATOR_KAFKA_CREDENTIALS or ACCELERATOR_KAFKA_USERNAME/PASSWORD)"
+    )
+
+
+def options(settings: Settings) -> dict[str, Any]:
+    """How to reach the broker, and as whom (accelerator/kafka/auth.py)."""
+    return {"bootstrap_servers": settings.kafka_bootstrap_servers, **identity(settings).kafka_python()}
 
 
 def no_broker(settings: Settings) -> str:
@@ -56,8 +94,7 @@ def no_broker(settings: Settings) -> str:
 
 
 def consumer(settings: Settings, group: str | None = None, **overrides: Any) -> KafkaConsumer:
-    options: dict[str, Any] = dict(
-        bootstrap_servers=settings.kafka_bootstrap_servers,
+    settings_options: dict[str, Any] = dict(
         bootstrap_timeout_ms=BOOTSTRAP_MS,
         group_id=group,
         enable_auto_commit=False,
@@ -70,15 +107,15 @@ def consumer(settings: Settings, group: str | None = None, **overrides: Any) -> 
     )
     return patiently(
         f"kafka: waiting for a broker at {settings.kafka_bootstrap_servers}",
-        lambda: KafkaConsumer(**{**options, **overrides}),
+        lambda: KafkaConsumer(**{**options(settings), **settings_options, **overrides}),
         settings.kafka_wait_seconds,
         no_broker(settings),
+        refused(settings),
     )
 
 
 def producer(settings: Settings, transactional_id: str | None = None) -> KafkaProducer:
-    options: dict[str, Any] = dict(
-        bootstrap_servers=settings.kafka_bootstrap_servers,
+    settings_options: dict[str, Any] = dict(
         bootstrap_timeout_ms=BOOTSTRAP_MS,
         acks="all",
         enable_idempotence=True,
@@ -87,15 +124,16 @@ def producer(settings: Settings, transactional_id: str | None = None) -> KafkaPr
         max_block_ms=int(settings.kafka_wait_seconds * 1000),
     )
     if transactional_id:
-        options["transactional_id"] = transactional_id
+        settings_options["transactional_id"] = transactional_id
         # A writer killed mid-transaction holds back every read_committed reader of the topics
         # it wrote to until its transaction times out (or its successor fences it): keep it short.
-        options["transaction_timeout_ms"] = settings.transaction_timeout_ms
+        settings_options["transaction_timeout_ms"] = settings.transaction_timeout_ms
     return patiently(
         f"kafka: waiting for a broker at {settings.kafka_bootstrap_servers}",
-        lambda: KafkaProducer(**options),
+        lambda: KafkaProducer(**options(settings), **settings_options),
         settings.kafka_wait_seconds,
         no_broker(settings),
+        refused(settings),
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import faulthandler
 import logging
 import os
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -155,13 +156,19 @@ class Watchdog(threading.Thread):
                 self._exit(state)
 
     def _exit(self, state: GroupHealth) -> None:
-        log.error(
-            "%s: %s messages behind and no progress for %.0f s: exiting so that it is restarted "
-            "(where every thread was, below)",
-            self.group,
-            state.total_lag,
-            time.monotonic() - self.progress.since,
-        )
-        logging.shutdown()
-        faulthandler.dump_traceback(all_threads=True)  # for whoever finds out why
-        os._exit(STUCK_EXIT_CODE)
+        try:
+            log.error(
+                "%s: %s messages behind and no progress for %.0f s: exiting so that it is restarted "
+                "(where every thread was, below)",
+                self.group,
+                state.total_lag,
+                time.monotonic() - self.progress.since,
+            )
+            logging.shutdown()
+            # The process's own stderr: Faust replaces sys.stderr with a logging proxy that has
+            # no file number, and faulthandler needs one (it raised, and the projector stayed stuck).
+            faulthandler.dump_traceback(
+                file=sys.__stderr__ or 2, all_threads=True
+            )  # for whoever finds out why
+        finally:
+            os._exit(STUCK_EXIT_CODE)  # whatever happened above, a stuck worker ends

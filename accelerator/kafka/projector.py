@@ -21,6 +21,7 @@ import faust
 from sqlmodel import Session
 
 from accelerator.kafka.admin import PROJECTOR_TABLE
+from accelerator.kafka.auth import identity
 from accelerator.kafka.client import read_model_engine
 from accelerator.kafka.faust_recovery import patch_recovery_resume_order
 from accelerator.kafka.topics import Names
@@ -49,6 +50,7 @@ def create_app(settings: Settings, name: str = "projector") -> faust.App:
     app = faust.App(
         names.group(name),  # never change: a new id starts with empty tables
         broker=f"kafka://{settings.kafka_bootstrap_servers}",
+        broker_credentials=identity(settings).faust(),  # its own principal: accelerator/kafka/access.py
         store="memory://",
         processing_guarantee="at_least_once",
         topic_partitions=settings.partitions,

@@ -38,3 +38,19 @@ class Names:
 
     def group(self, name: str) -> str:
         return f"{self.prefix}accelerator-{name}"
+
+    def groups(self) -> str:
+        """What every worker's consumer group name starts with."""
+        return f"{self.prefix}accelerator-"
+
+    def cities(self) -> str:
+        """What every city topic's name starts with."""
+        return self.city("")
+
+    def principal(self, role: str) -> str:
+        """The SASL username of a role: a worker, `client`, `finance`, `city-<name>`."""
+        return f"{self.prefix}accelerator-{role}"
+
+    def partner_groups(self, role: str) -> str:
+        """The consumer groups a partner (finance, a city) may use start with this."""
+        return f"{self.prefix}{role.replace('-', '.', 1)}."

@@ -23,11 +23,12 @@ from typing import TYPE_CHECKING
 
 from accelerator.kafka.topics import Names
 from accelerator.settings import Settings
-from services.consumers import CONSUMERS, Consumer, Projection
+from services.consumers import CONSUMERS, Consumer, Deliveries, Projection
 from services.routing import SERVICES
 
 if TYPE_CHECKING:
     from accelerator.kafka.consumer import ConsumerWorker
+    from accelerator.kafka.deliveries import DeliveriesWorker
     from accelerator.kafka.exporter import ExporterWorker
     from accelerator.kafka.service import ServiceWorker
 
@@ -68,15 +69,22 @@ def watched_topics(name: str, settings: Settings) -> list[str]:
         return []
     if isinstance(entry.handler, Projection):
         return names.all_events()
-    return [names.events(family) for family in entry.families]
+    topics = [names.events(family) for family in entry.families]
+    if isinstance(entry.handler, Deliveries):  # and every city topic (those provisioned up front)
+        topics += [names.city(city) for city in settings.cities]
+    return topics
 
 
 def run(name: str, settings: Settings) -> None:
+    settings = settings.model_copy(update={"kafka_role": name})  # its own principal on the broker
     logging.basicConfig(
         level=logging.INFO, format=f"%(asctime)s {name} %(levelname)s %(message)s", force=True
     )
     for client in ("kafka", "aiokafka", "faust", "mode"):
         logging.getLogger(client).setLevel(logging.WARNING)
+    # SCRAM never sends the password; kafka-python warns at every connection of a loopback broker
+    # without TLS all the same (a broker other hosts reach takes SASL_SSL: no warning then).
+    logging.getLogger("kafka.net.sasl").setLevel(logging.ERROR)
     from accelerator.kafka.health import Watchdog
 
     topics = watched_topics(name, settings)
@@ -126,20 +134,26 @@ def _wait_for(topics: list[str], settings: Settings) -> None:
         reader.close()
 
 
-def _close_quietly(worker: ConsumerWorker | ServiceWorker | ExporterWorker) -> None:
+def _close_quietly(worker: ConsumerWorker | ServiceWorker | ExporterWorker | DeliveriesWorker) -> None:
     try:
         worker.close()
     except Exception:
         log.warning("closing after a failure failed too", exc_info=True)
 
 
-def _looping_worker(name: str, settings: Settings) -> ConsumerWorker | ServiceWorker | ExporterWorker:
+def _looping_worker(
+    name: str, settings: Settings
+) -> ConsumerWorker | ServiceWorker | ExporterWorker | DeliveriesWorker:
     instance = os.environ.get("ACCELERATOR_INSTANCE", "1")
     if name == EXPORTER:
         from accelerator.kafka.exporter import ExporterWorker
 
         return ExporterWorker(settings)
     entry = _entry(name)
+    if entry is not None and isinstance(entry.handler, Deliveries):
+        from accelerator.kafka.deliveries import DeliveriesWorker
+
+        return DeliveriesWorker(entry, settings, instance)
     if entry is not None:
         from accelerator.kafka.consumer import ConsumerWorker
 
@@ -150,8 +164,13 @@ def _looping_worker(name: str, settings: Settings) -> ConsumerWorker | ServiceWo
 
 
 def environment(settings: Settings) -> dict[str, str]:
-    """The settings as ACCELERATOR_* variables, so child processes see what the parent sees."""
-    values = settings.model_dump(mode="json", exclude={"now", "store"})
+    """The settings as ACCELERATOR_* variables, so child processes see what the parent sees
+    (secrets as they are: the children log in with them)."""
+    values = settings.model_dump(mode="json", exclude={"now", "store"}, exclude_none=True)
+    for secret in ("kafka_password", "webhook_key"):
+        value = getattr(settings, secret)
+        if value is not None:
+            values[secret] = value.get_secret_value()
     env = {f"ACCELERATOR_{k.upper()}": (v if isinstance(v, str) else _json(v)) for k, v in values.items()}
     return {**os.environ, **env, "ACCELERATOR_RUNTIME": "kafka"}
 

@@ -23,7 +23,7 @@ from starlette.staticfiles import StaticFiles
 
 from accelerator.embedded.files import StoreError
 from accelerator.runtime import Runtime, Unavailable
-from accelerator.web import openapi, pages, sse
+from accelerator.web import city_feed, openapi, pages, sse
 from accelerator.web.api import commands, operations, payments, selection, startups
 from accelerator.web.context import WebContext, WebSettings
 from accelerator.web.problems import ProblemError, field_errors, invalid, refused, unavailable
@@ -67,6 +67,8 @@ def create_app(runtime: Runtime, tokens: TokenStore, settings: WebSettings | Non
     for module in (startups, selection, payments, operations, commands, sse):
         api.include_router(module.router)
     app.include_router(api)
+    app.include_router(city_feed.router)  # /cities/{city}/events: a partner city's feed
+    app.state.feed = city_feed.source(runtime)
     app.include_router(pages.router)
     mount_static(app)
     handle_errors(app)
@@ -97,7 +99,10 @@ def mount_static(app: FastAPI) -> None:
 
 
 def api_path(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    """Machines' paths, answered with problem documents (never a login page): the API and the
+    partner cities' feeds."""
+    path = request.url.path
+    return path.startswith("/api/") or (path.startswith("/cities/") and path.endswith("/events"))
 
 
 def problem(request: Request, error: ProblemError) -> Response:

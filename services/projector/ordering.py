@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from events import CloudEvent, parse
+from events import CATALOGUE, CloudEvent, parse
 from events.applications import ApplicationSubmitted
 from events.exports import PaymentsExported
 from events.programme import ChallengePublished, CohortStarted
@@ -24,9 +24,11 @@ from services.projector.views import ChallengeView, Projection, StartupView
 CREATORS = {
     t for cls in (ApplicationSubmitted, ChallengePublished) for t in (cls.event_type(), *older_types(cls))
 }
-UNSHOWN = {CohortStarted.event_type(), PaymentsExported.event_type()}
-"""Events no view shows (a cohort, a programme's SEPA file): taken in order and dropped,
-never kept waiting for a view that will never exist."""
+UNSHOWN = {CohortStarted.event_type(), PaymentsExported.event_type()} | {
+    cls.event_type() for cls in CATALOGUE if cls.family == "subscriptions"
+}
+"""Events no view shows (a cohort's start, a programme's SEPA file, a city's webhook
+subscriptions): taken in order and dropped, never kept waiting for a view that never comes."""
 
 
 class Subject(BaseModel):

@@ -120,7 +120,15 @@ def test_old_versions_are_upcast_before_they_are_read(monkeypatch: pytest.Monkey
 
 @given(st.sampled_from(CATALOGUE))
 def test_every_event_names_its_family(cls: type[Event]) -> None:
-    assert cls.family in {"programme", "applications", "selection", "milestones", "payments", "pilots"}
+    assert cls.family in {
+        "programme",
+        "applications",
+        "selection",
+        "milestones",
+        "payments",
+        "pilots",
+        "subscriptions",
+    }
 
 
 def test_every_envelope_names_the_schema_its_data_conforms_to(embedded_demo: DemoRun) -> None:

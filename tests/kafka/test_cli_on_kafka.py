@@ -21,6 +21,8 @@ def cli(kafka_demo: DemoRun, monkeypatch: pytest.MonkeyPatch) -> Cli:
     settings = kafka_demo.cluster.settings
     monkeypatch.setenv("ACCELERATOR_TOPIC_PREFIX", settings.topic_prefix)
     monkeypatch.setenv("ACCELERATOR_DATABASE_URL", settings.database_url)
+    if settings.kafka_credentials:  # a secured broker: the cluster's principals' passwords
+        monkeypatch.setenv("ACCELERATOR_KAFKA_CREDENTIALS", str(settings.kafka_credentials))
     runner = CliRunner()
 
     def run(*args: str, code: int = 0) -> str:

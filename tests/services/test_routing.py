@@ -20,11 +20,12 @@ from services.kernel import Command, Metadata
 from services.participation import commands as acc
 from services.payments import commands as pay
 from services.pilots import commands as pil
-from services.routing import COMMANDS, DECIDERS, SERVICES, service_of, stream_of
+from services.routing import COMMANDS, DECIDERS, SERVICES, WRITES, service_of, stream_of
 from services.selection import commands as sel
+from services.subscriptions import commands as subs
 from tests import builders as b
 from tests.conftest import DemoRun
-from tests.fakes import InMemoryStore, Spec
+from tests.fakes import InMemoryStore, Spec, at
 
 CURBSENSE, CARGOROUTE, VELOFLOW = "0428759497", "0552134688", "0661209309"
 CURBSENSE_IBAN, NEW_IBAN = "BE90 2095 5131 4832", "BE98 7225 5167 0793"
@@ -258,7 +259,39 @@ def lifecycle() -> list[tuple[date, Command]]:
         (start + timedelta(days=201), pil.RecordRollOut(startup_id=parkly, cities=("mechelen",))),
         (start + timedelta(days=202), pil.StopFollowUp(startup_id=curbsense, reason="no buyer")),
     ]
+    steps += subscription_steps(start)
     return sorted(steps, key=lambda step: step[0])  # stable: one day's steps keep their order
+
+
+def subscription_steps(day: date) -> list[tuple[date, Command]]:
+    sub, sealed, moment = "sub-brugge01", "sealed:c2VjcmV0", at(day)
+    return [
+        (
+            day,
+            subs.Subscribe(
+                subscription_id=sub,
+                partner="brugge",
+                url="https://erp.brugge.example/hooks",
+                types=("milestones",),
+                secret=sealed,
+                since=moment,
+            ),
+        ),
+        (day, subs.RotateSecret(subscription_id=sub, secret="sealed:bmV3", previous_valid_until=moment)),
+        (day, subs.PauseSubscription(subscription_id=sub, reason="ERP upgrade")),
+        (day, subs.ResumeSubscription(subscription_id=sub)),
+        (day, subs.ReplaySubscription(subscription_id=sub, since=moment)),
+        (day, subs.EndSubscription(subscription_id=sub, reason="moved to the feed")),
+    ]  # stable: one day's steps keep their order
+
+
+def test_every_command_writes_only_the_event_families_its_service_declares() -> None:
+    spec = Spec(date(2027, 1, 4))
+    for day, command in lifecycle():
+        spec.on(day)
+        families = {event.family for event in spec.when(command, ACTORS.get(type(command), "An Peeters"))}
+        assert families <= set(WRITES[service_of(command)]), type(command).__name__
+    assert set(WRITES) == set(SERVICES)
 
 
 def test_each_command_type_is_taken_by_exactly_one_decider_of_one_service() -> None:
