@@ -112,7 +112,14 @@ class Queued:
     def __init__(self, runtime: KafkaRuntime, outcomes: Outcomes | None = None) -> None:
         self.runtime, self.outcomes = runtime, outcomes or Outcomes()
         self._send_lock = threading.Lock()
-        self._replies = ThreadPoolExecutor(1, thread_name_prefix="web-replies")
+        self._pool: ThreadPoolExecutor | None = None
+
+    @property
+    def _replies(self) -> ThreadPoolExecutor:
+        """The one thread that reads replies; a new one after `close` (the app served again)."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="web-replies")
+        return self._pool
 
     def submit(self, command: Command, actor: str, command_id: str) -> Filed:
         known = self.outcomes.get(command_id)
@@ -145,7 +152,9 @@ class Queued:
         return self._replies.submit(action).result()
 
     def close(self) -> None:
-        self._replies.shutdown(wait=False, cancel_futures=True)
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 def dispatcher_for(runtime: Runtime) -> Dispatcher:

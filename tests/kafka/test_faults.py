@@ -259,7 +259,7 @@ def test_partner_cities_read_only_their_own_events_without_personal_data(
     runtime = cluster.runtime(clock)
     (startup,) = accelerate(runtime, clock, companies=1, challenge="brugge-cities-2027")
     for command in requests(startup):  # the IBAN travels with the request and the instruction
-        runtime.handle(command)
+        runtime.handle(command, actor=actor_for(command))
     caught_up(cluster, "cities")
     reader = connections.consumer(cluster.settings)
     try:

@@ -15,6 +15,7 @@ import pytest
 
 from accelerator.kafka import connections
 from accelerator.kafka.admin import create_topics
+from accelerator.kafka.auth import ADMIN
 from accelerator.kafka.workers import environment
 from services.intake.commands import PublishChallenge
 from services.kernel import VirtualClock
@@ -137,8 +138,8 @@ def test_the_broker_going_away_while_a_command_waits_ends_in_one_line(tmp_path: 
 
 
 def sent(cluster: Cluster, service: str, timeout: float = 120) -> None:
-    """Until a command is on the service's topic."""
-    reader = connections.consumer(cluster.settings)
+    """Until a command is on the service's topic (read as the admin: the client may only write it)."""
+    reader = connections.consumer(cluster.settings.model_copy(update={"kafka_role": ADMIN}))
     try:
         connections.assign_all(reader, [cluster.names.commands(service)])
         deadline = time.monotonic() + timeout

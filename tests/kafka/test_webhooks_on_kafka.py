@@ -29,6 +29,7 @@ WORKERS = (
     "subscriptions",
     "starts-accelerators",
     "instructs-payments",
+    "requests-tranches",
     "cities",
     "deliveries",
 )
