@@ -46,12 +46,16 @@ class PaymentApproved(PaymentEvent):
 
 
 class PaymentRejected(PaymentEvent):
-    """A request refused, with the rule it broke (the EUR 10,000 cap, an unapproved milestone)."""
+    """A request refused, with the rule it broke (the EUR 10,000 cap, an unapproved milestone),
+    or rejected by a person (`rejected_by`), whose command then did what it was asked."""
 
     amount: Euros
     reason: Text
+    rejected_by: Actor | None = None
 
     def refusal(self) -> str | None:
+        if self.rejected_by is not None:
+            return None
         return f"payment {self.payment_id} rejected — {self.reason}"
 
 

@@ -68,7 +68,7 @@ def decide(state: Grant, command: Command, context: Context) -> list[Event]:
         case ApprovePayment():
             return approve(state, command, context)
         case RejectPayment():
-            return reject(state, command)
+            return reject(state, command, context)
         case InstructPayment():
             return instruct(state, command)
         case RecordDisbursement():
@@ -120,9 +120,9 @@ def approve(state: Grant, cmd: ApprovePayment, context: Context) -> list[Event]:
     return [_event(state, payment, PaymentApproved, approved_by=context.actor)]
 
 
-def reject(state: Grant, cmd: RejectPayment) -> list[Event]:
+def reject(state: Grant, cmd: RejectPayment, context: Context) -> list[Event]:
     payment = _payment(state, cmd.payment_id, PaymentStatus.REQUESTED, PaymentStatus.APPROVED)
-    return [_event(state, payment, PaymentRejected, reason=cmd.reason)]
+    return [_event(state, payment, PaymentRejected, reason=cmd.reason, rejected_by=context.actor)]
 
 
 def _instructed(state: Grant, payment: Payment, attempt: int) -> Event:

@@ -114,3 +114,15 @@ def test_an_export_without_a_debtor_account_says_what_to_set(
 ) -> None:
     monkeypatch.delenv("ACCELERATOR_DEBTOR_IBAN", raising=False)
     assert "ACCELERATOR_DEBTOR_IBAN" in accelerating("finance", "export", ok=False)
+
+
+def test_a_payment_rejected_by_finance_is_done_not_failed(requested: Cli) -> None:
+    """Rejecting is what the officer asked for (exit 0); a request past the cap is refused (exit 1)."""
+    out = requested(
+        "payment", "reject", PARKLY_PAYMENT, "--reason", "wrong account", actor="Marie Claes", now=WHEN
+    )
+    assert out.startswith("✔ PaymentRejected")
+    assert "by Marie Claes" in requested("show", "Parkly")
+    past_cap = ("payment", "request", "Parkly", "--milestone", "kick-off", "--amount", "10000,01")
+    error = requested(*past_cap, now=WHEN, ok=False)
+    assert error.count("error:") == 1 and "rejected" in error and "10,000" in error, error

@@ -29,8 +29,6 @@ from services.kernel import Command
 from services.routing import COMMANDS, service_of
 
 router = APIRouter(prefix="/commands")
-ASKED_TO_REFUSE = frozenset({"RejectPayment"})
-"""Commands whose purpose is the refusal they record: done, not refused (the CLI exits 1)."""
 ACCEPTED: dict[int | str, dict[str, Any]] = {
     202: {"model": Accepted, "description": "Kafka: sent; the outcome will be at `outcome`"}
 }
@@ -53,7 +51,7 @@ def answer(p: Principal, filed: Filed) -> Response:
     outcome = filed.outcome
     events = [e for ce in outcome.recorded if (e := scope.outcome_view(p, ce, outcome.command_id))]
     reactions = [e for ce in outcome.reactions if (e := scope.event_view(p, ce))]
-    if outcome.refusal is not None and filed.command_type not in ASKED_TO_REFUSE:
+    if outcome.refusal is not None:
         # a refusal kept on record (a payment past the cap): the caller failed, the log says why
         raise ProblemError(
             422,
