@@ -61,6 +61,9 @@ VALUES = {
 
 EVENTS = {
     "challenge_published": N_("Challenge published"),
+    "challenge_amended": N_("Challenge amended"),
+    "question_asked": N_("Question asked"),
+    "answer_published": N_("Answer published"),
     "call_opened": N_("Call opened"),
     "call_closed": N_("Call closed"),
     "cohort_started": N_("Cohort started"),
@@ -72,6 +75,9 @@ EVENTS = {
     "hardware_returned": N_("Hardware returned"),
     "application_submitted": N_("Application submitted"),
     "application_withdrawn": N_("Application withdrawn"),
+    "idea_submitted": N_("Idea submitted"),
+    "idea_shortlisted": N_("Idea shortlisted"),
+    "idea_invited": N_("Idea invited into the accelerator"),
     "reviewer_assigned": N_("Reviewer assigned"),
     "conflict_of_interest_declared": N_("Conflict of interest declared"),
     "application_scored": N_("Application scored"),
@@ -89,11 +95,23 @@ EVENTS = {
     "payment_instructed": N_("Payment instructed"),
     "payment_disbursed": N_("Payment disbursed"),
     "payment_failed": N_("Payment failed"),
+    "grant_agreed": N_("Grant agreed"),
+    "beneficiary_account_changed": N_("Beneficiary account changed"),
+    "payments_exported": N_("Payments exported (SEPA file)"),
     "pilot_proposed": N_("Pilot proposed"),
     "pilot_approved": N_("Pilot approved"),
     "pilot_started": N_("Pilot started"),
     "pilot_completed": N_("Pilot completed"),
     "pilot_cancelled": N_("Pilot cancelled"),
+    "procurement_awarded": N_("Procurement awarded"),
+    "roll_out_agreed": N_("Roll-out agreed"),
+    "follow_up_stopped": N_("Follow-up stopped"),
+    "subscription_registered": N_("Webhook subscription registered"),
+    "subscription_secret_rotated": N_("Webhook secret rotated"),
+    "subscription_paused": N_("Webhook subscription paused"),
+    "subscription_resumed": N_("Webhook subscription resumed"),
+    "subscription_replay_requested": N_("Webhook replay requested"),
+    "subscription_ended": N_("Webhook subscription ended"),
 }
 
 FIELDS = {

@@ -18,17 +18,32 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
-from services.intake.commands import CloseCall, OpenCall, PublishChallenge, WithdrawApplication
+from services.intake.commands import (
+    AmendChallenge,
+    CloseCall,
+    OpenCall,
+    PublishChallenge,
+    WithdrawApplication,
+)
+from services.intake.open_commands import ShortlistIdea
 from services.kernel import Command
 from services.participation.commands import SubmitDeliverable
 from services.payments.commands import (
     ApprovePayment,
+    ChangeBeneficiaryAccount,
+    ExportPayments,
     RecordDisbursement,
     RecordPaymentFailure,
     RejectPayment,
     RetryPayment,
 )
-from services.pilots.commands import CompletePilot, StartPilot
+from services.pilots.commands import (
+    CompletePilot,
+    RecordProcurement,
+    RecordRollOut,
+    StartPilot,
+    StopFollowUp,
+)
 from services.selection.commands import (
     AcceptOffer,
     DeclareConflictOfInterest,
@@ -71,9 +86,26 @@ def _commands(*types: type[Command]) -> frozenset[type[Command]]:
 COMMANDS: Mapping[Kind, frozenset[type[Command]]] = MappingProxyType(
     {
         Kind.FINANCE: _commands(
-            ApprovePayment, RejectPayment, RecordDisbursement, RecordPaymentFailure, RetryPayment
+            ApprovePayment,
+            RejectPayment,
+            RecordDisbursement,
+            RecordPaymentFailure,
+            RetryPayment,
+            ChangeBeneficiaryAccount,
+            ExportPayments,
         ),
-        Kind.CITY: _commands(PublishChallenge, OpenCall, CloseCall, StartPilot, CompletePilot),
+        Kind.CITY: _commands(
+            PublishChallenge,
+            AmendChallenge,
+            OpenCall,
+            CloseCall,
+            ShortlistIdea,
+            StartPilot,
+            CompletePilot,
+            RecordProcurement,
+            RecordRollOut,
+            StopFollowUp,
+        ),
         Kind.REVIEWER: _commands(DeclareConflictOfInterest, ScoreApplication),
         Kind.STARTUP: _commands(SubmitDeliverable, AcceptOffer, DeclineOffer, WithdrawApplication),
     }
@@ -92,6 +124,10 @@ QUERIES: Mapping[Kind, frozenset[Query]] = MappingProxyType(
         ),
     }
 )
+
+PROGRAMME_WIDE = _commands(ExportPayments)
+"""Commands about the whole programme, not one city, challenge or startup (the SEPA file of
+every instructed payment): a role that may send them acts on all of it."""
 
 SELF_FIELDS: Mapping[Kind, str] = MappingProxyType({Kind.REVIEWER: "reviewer"})
 """A reviewer's command names a reviewer: it must be the token's holder."""

@@ -37,9 +37,30 @@ READS: dict[str, tuple[int, ...]] = {
 
 SENDS: dict[str, frozenset[str]] = {
     "finance": frozenset(
-        {"ApprovePayment", "RejectPayment", "RecordDisbursement", "RecordPaymentFailure", "RetryPayment"}
+        {
+            "ApprovePayment",
+            "RejectPayment",
+            "RecordDisbursement",
+            "RecordPaymentFailure",
+            "RetryPayment",
+            "ChangeBeneficiaryAccount",
+            "ExportPayments",
+        }
     ),
-    "brugge": frozenset({"PublishChallenge", "OpenCall", "CloseCall", "StartPilot", "CompletePilot"}),
+    "brugge": frozenset(
+        {
+            "PublishChallenge",
+            "AmendChallenge",
+            "OpenCall",
+            "CloseCall",
+            "ShortlistIdea",
+            "StartPilot",
+            "CompletePilot",
+            "RecordProcurement",
+            "RecordRollOut",
+            "StopFollowUp",
+        }
+    ),
     "reviewer": frozenset({"DeclareConflictOfInterest", "ScoreApplication"}),
     "parkly": frozenset({"SubmitDeliverable", "AcceptOffer", "DeclineOffer", "WithdrawApplication"}),
 }
