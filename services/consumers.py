@@ -16,7 +16,7 @@ Kafka), the event types it reads, and a handler of one of four kinds:
 
 The embedded runtime runs every consumer after each command with one tracked loop
 (accelerator/embedded/consumers.py); Kafka runs each as its own worker
-(accelerator/kafka/consumer.py, the projector as a Faust app).
+(accelerator/kafka/consumer.py, the projector: accelerator/kafka/projector.py).
 """
 
 from __future__ import annotations

@@ -37,9 +37,9 @@ def test_both_runtimes_end_in_exactly_the_same_projected_state(
     embedded_demo: DemoRun, kafka_demo: DemoRun
 ) -> None:
     """One scenario, two runtimes: the embedded store's views and the Kafka runtime's
-    (Faust projector into PostgreSQL) are the same, startup by startup."""
+    (the projector into PostgreSQL) are the same, startup by startup."""
     embedded, kafka = embedded_demo.runtime, kafka_demo.runtime
-    assert len(embedded.startups()) == len(APPLICANTS)
+    assert len(embedded.startups()) == len(APPLICANTS) + len(OPEN_CALL)
     assert kafka.startups() == embedded.startups()
     assert kafka.challenges() == embedded.challenges()
 

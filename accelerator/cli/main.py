@@ -109,14 +109,15 @@ cities.command("replay")(webhooks.replay)
 cities.command("deliveries")(webhooks.deliveries)
 cities.command("deliver")(webhooks.deliver)
 app.add_typer(cities, name="cities")
-finance.finance.add_typer(partners.finance, name="principal")
+finance.finance.command("add")(partners.add_finance)
+finance.finance.command("remove")(partners.remove_finance)
 app.add_typer(partners.principals, name="principals")
 
 
 def quiet_clients() -> None:
     """Our own waiting messages go to stderr, one line each; the clients' own chatter does not."""
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    for noisy in ("kafka", "aiokafka", "faust", "mode", "apscheduler", "sqlalchemy"):
+    for noisy in ("kafka", "aiokafka", "apscheduler", "sqlalchemy"):
         logging.getLogger(noisy).setLevel(logging.CRITICAL)
 
 

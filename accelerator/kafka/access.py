@@ -9,9 +9,10 @@ accelerator/kafka/principals.py (`accelerator topics create`, `cities add`, `fin
   its families' event topics (services/routing.py WRITES), replies, the DLQ (payments: finance);
 - a policy reads the event topics of what it reads; writes the command topics of what it sends;
 - cities reads every event topic; writes (and creates, for a new partner) the city topics;
-- projector reads every event topic and its own topics (changelog, Faust's leader topic);
+- projector reads every event topic (its subjects and positions are in PostgreSQL);
 - deliveries reads the city topics and the subscriptions' events; writes the subscriptions'
   command topic (a receiver's 410 ends a subscription);
+- exporter (a worker of the payments service) reads the finance topic, in its own group;
 - scheduler reads replies; writes the command topics of the services with deadlines;
 - client (CLI, web app) reads replies, events, city topics and the DLQ, describes every group;
   writes every command topic;
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from accelerator.kafka.topics import Names
+from accelerator.kafka.workers import EXPORTER
 from events.base import FAMILIES
 from services.consumers import CONSUMERS, Consumer, Deliveries, Feed, Policy, Projection
 from services.routing import SERVICES, WRITES, service_of, service_of_decider
@@ -82,12 +84,16 @@ def consumer(names: Names, entry: Consumer) -> list[Grant]:
     if isinstance(handler, Feed):
         grants += reads + _topic(names.cities(), "WRITE", "CREATE", prefixed=True)
         return grants + _transactions(names, entry.name)
-    if isinstance(handler, Projection):  # Faust: its table's changelog and its leader topic
-        own = _topic(f"{names.group(entry.name)}-", "READ", "WRITE", "CREATE", prefixed=True)
-        return grants + reads + own
+    if isinstance(handler, Projection):  # its table and positions are in PostgreSQL
+        return grants + reads
     assert isinstance(handler, Deliveries)
     grants += reads + _topic(names.cities(), "READ", prefixed=True)
     return grants + _topic(names.commands("subscriptions"), "WRITE")
+
+
+def exporter(names: Names) -> list[Grant]:
+    """It reads the finance topic as a finance system does, and writes files, not topics."""
+    return _topic(names.finance, "READ") + _group(names.group(EXPORTER))
 
 
 def scheduler(names: Names) -> list[Grant]:
@@ -116,7 +122,7 @@ def city(names: Names, name: str) -> list[Grant]:
     return _topic(names.city(name), "READ") + _group(names.partner_groups(f"city-{name}"), prefixed=True)
 
 
-WORKER_ROLES = (*SERVICES, *(c.name for c in CONSUMERS), "scheduler", "client")
+WORKER_ROLES = (*SERVICES, *(c.name for c in CONSUMERS), EXPORTER, "scheduler", "client")
 """The principals `accelerator topics create` provisions (finance and the cities are added
 one by one: `accelerator finance add`, `accelerator cities add NAME`)."""
 
@@ -127,6 +133,8 @@ def grants(names: Names, role: str) -> list[Grant]:
         found = service(names, role)
     elif (entry := next((c for c in CONSUMERS if c.name == role), None)) is not None:
         found = consumer(names, entry)
+    elif role == EXPORTER:
+        found = exporter(names)
     elif role == "scheduler":
         found = scheduler(names)
     elif role == "client":

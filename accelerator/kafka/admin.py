@@ -14,21 +14,6 @@ from accelerator.settings import Settings
 from events.topics import Topic, registry
 from services.routing import SERVICES
 
-PROJECTOR_TABLE = "startup_to_state"
-"""The projector's one Faust table: a Subject (startup or challenge) per key."""
-
-
-def changelog() -> Topic:
-    """The projector table's changelog: compacted, one partition per event-topic partition."""
-    return Topic(
-        f"{Names().group('projector')}-{PROJECTOR_TABLE}-changelog",
-        "the startup or challenge id",
-        f"Changelog of the projector's {PROJECTOR_TABLE} table (Faust).",
-        ("projector",),
-        ("projector",),
-        compacted=True,
-    )
-
 
 @dataclass
 class Provisioned:
@@ -56,7 +41,7 @@ def admin(settings: Settings, role: str | None = None) -> KafkaAdminClient:
 def topics(settings: Settings, cities: tuple[str, ...] = ()) -> list[Topic]:
     """Every topic this deployment needs, as the registry describes them."""
     partners = tuple(dict.fromkeys((*settings.cities, *cities)))
-    return [*registry(tuple(SERVICES), partners), changelog()]
+    return registry(tuple(SERVICES), partners)
 
 
 def create_topics(settings: Settings, cities: tuple[str, ...] = ()) -> Provisioned:

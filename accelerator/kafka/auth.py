@@ -1,4 +1,4 @@
-"""Who this process is on the broker: the SASL options of kafka-python, aiokafka and Faust.
+"""Who this process is on the broker: the SASL options of kafka-python and aiokafka.
 
 Each process connects as its own principal (`Settings.kafka_role`): a worker as itself
 (`intake`, `projector`, ...), the CLI and the web app as `client`, provisioning as `admin`.
@@ -100,19 +100,6 @@ class Identity:
             return None
         return ssl.create_default_context(cafile=str(self.cafile) if self.cafile else None)
 
-    def faust(self) -> Any:
-        """Faust's `broker_credentials` (None on a PLAINTEXT broker)."""
-        if not self.sasl:
-            return None
-        import faust
-
-        return faust.SASLCredentials(
-            username=self.username,
-            password=self.password,
-            mechanism=self.mechanism,
-            ssl_context=self.ssl_context(),
-        )
-
 
 def identity(settings: Settings, role: str | None = None) -> Identity:
     """This process's identity on the broker (as `role`, by default its configured one)."""
@@ -165,3 +152,15 @@ class AuthFailures(logging.Handler):
         logger.setLevel(logging.WARNING)
         logger.propagate = False
         return handler
+
+
+def operator(settings: Settings) -> Settings:
+    """Whoever looks at every group's lag reads every topic: the broker's admin where this
+    deployment's credentials file has it (deploy/kafka.sh), else the configured principal."""
+    from accelerator.runtime import Unavailable
+
+    try:
+        identity(settings, ADMIN)
+    except Unavailable:
+        return settings
+    return settings.model_copy(update={"kafka_role": ADMIN})

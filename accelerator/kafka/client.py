@@ -253,7 +253,9 @@ class KafkaRuntime:
         """Every event topic replayed (in memory) and compared with the PostgreSQL read model."""
         if repair:
             raise Rejected(
-                "repair", "the Kafka read model is the projector's: reset its consumer group to replay it"
+                "repair",
+                "the Kafka read model is the projector's: to replay it, stop the projector and empty "
+                "its tables (projector_position, projector_subject, startup_view, challenge_view)",
             )
         fresh, events = self._replay(advance)
         report = RebuildReport(len(fresh.startups), len(fresh.challenges), events)

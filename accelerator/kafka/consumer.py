@@ -36,7 +36,7 @@ Message = tuple[str, bytes, bytes]  # topic, key, value
 
 class ConsumerWorker:
     def __init__(self, entry: Consumer, settings: Settings, instance: str = "1") -> None:
-        assert isinstance(entry.handler, Policy | Feed), "projections run as the Faust projector"
+        assert isinstance(entry.handler, Policy | Feed), "a projection runs as kafka/projector.py"
         self.entry, self.settings = entry, settings
         self.names = Names(settings.topic_prefix)
         self.group = self.names.group(entry.name)

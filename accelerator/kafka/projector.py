@@ -1,129 +1,201 @@
-"""The projector (the registry's Projection) as a Faust worker: every event topic into
-`startup_to_state`, then PostgreSQL.
+"""The projector (the registry's Projection) on Kafka: every event topic into PostgreSQL,
+each event applied exactly once.
 
-Consumes: accelerator.events.* (read_committed). Keeps: one `Subject` per startup or challenge
-in a changelog-backed table (the stream order and duplicates are handled there), and the
-views in the PostgreSQL read model. Guarantees: at least once from Kafka, applied once per
-(stream, version); the read model is rewritten from the table after every recovery, so a
-crash between the table and PostgreSQL heals itself. Agents: concurrency 1 (faust #606);
-recovery patched for faust #596 (accelerator/kafka/faust_recovery.py); a watchdog
-(accelerator/kafka/health.py) ends the process if it ever stops making progress anyway.
+Consumes: accelerator.events.* (read_committed), in its consumer group. Keeps, in the
+PostgreSQL read model, the views and beside them what a projector needs to be exact: one
+`Subject` per startup or challenge (each stream's next version and the events that came
+early, services/projector/ordering.py) and the next offset of every partition it has
+projected (tracking rows, as `eventsourcing`'s process applications keep theirs). One
+transaction per batch writes all three, so a crash anywhere leaves the whole batch or none
+of it; a partition it is given is read from the position in PostgreSQL, not from the
+group's offsets, which are committed after the transaction only so that lag, `accelerator
+status` and `settle` can see how far it is. Position rows are locked in the transaction
+and records before the stored position skipped: a member that lost a partition in a
+rebalance and still writes a batch it had polled changes nothing twice.
+
+Why not Faust (which ran the projector before): faust-streaming 0.15.3 stalled after a
+SIGKILL and restart in 2 of 4 runs of the fault test (fetching nothing with 66 records of
+lag until the watchdog ended it), and in one CI run committed offsets past three events its
+table and PostgreSQL never got — its acked-offset and gap bookkeeping across rebalances
+(#596, #629) decides what is committed, and a second store (the table's changelog) had to
+agree with PostgreSQL. Here PostgreSQL alone says what was projected.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from collections.abc import Callable, Iterable
 from typing import Any
 
-import aiokafka
-import faust
-from sqlmodel import Session
+from kafka import ConsumerRebalanceListener, TopicPartition
+from kafka.errors import KafkaError
+from kafka.structs import OffsetAndMetadata
+from sqlalchemy import Engine, text
+from sqlmodel import Field, Session, SQLModel, col, select
 
-from accelerator.kafka.admin import PROJECTOR_TABLE
-from accelerator.kafka.auth import identity
+from accelerator.kafka import connections
 from accelerator.kafka.client import read_model_engine
-from accelerator.kafka.faust_recovery import patch_recovery_resume_order
+from accelerator.kafka.messages import dead_letter
 from accelerator.kafka.topics import Names
 from accelerator.settings import Settings
 from events import CloudEvent
-from services.deadletters import DeadLetter
+from services.consumers import Consumer
 from services.projector import read_model
 from services.projector.ordering import Subject
 
 log = logging.getLogger(__name__)
+BATCH = 500
+CLOSE_MS = 3000
 
 
-class ReadCommittedConsumer(aiokafka.AIOKafkaConsumer):
-    """Faust reads uncommitted records unless it runs exactly_once itself (its open bugs
-    #323/#517): the services write in transactions, so aborted events must stay unseen."""
+class SubjectRow(SQLModel, table=True):
+    __tablename__ = "projector_subject"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["isolation_level"] = "read_committed"
-        super().__init__(*args, **kwargs)
+    subject: str = Field(primary_key=True)
+    state: str
+    """`Subject.dump()` as JSON: its views, each stream's next version, its early events."""
 
 
-def create_app(settings: Settings, name: str = "projector") -> faust.App:
-    aiokafka.AIOKafkaConsumer = ReadCommittedConsumer  # this process only
-    patch_recovery_resume_order()
-    names = Names(settings.topic_prefix)
-    app = faust.App(
-        names.group(name),  # never change: a new id starts with empty tables
-        broker=f"kafka://{settings.kafka_bootstrap_servers}",
-        broker_credentials=identity(settings).faust(),  # its own principal: accelerator/kafka/access.py
-        store="memory://",
-        processing_guarantee="at_least_once",
-        topic_partitions=settings.partitions,
-        topic_replication_factor=settings.replication_factor,
-        consumer_auto_offset_reset="earliest",
-        broker_commit_interval=0.2,
-        broker_session_timeout=settings.session_timeout_ms / 1000,
-        broker_heartbeat_interval=max(settings.session_timeout_ms / 5000, 0.5),
-        web_enabled=False,
-        table_cleanup_interval=3600,
-    )
-    events = app.topic(
-        *names.all_events(), key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw"
-    )
-    dlq = app.topic(names.dlq, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
-    # use_partitioner: the changelog follows the key, as the event topics do, so a batch (take)
-    # never writes a key's changelog into another event's partition.
-    subject_to_state = app.Table(
-        PROJECTOR_TABLE,
-        default=None,
-        partitions=settings.partitions,
-        key_type=bytes,
-        use_partitioner=True,
-    )
-    engine = read_model_engine(settings)
+class PositionRow(SQLModel, table=True):
+    __tablename__ = "projector_position"
 
-    def write(subjects: list[Subject]) -> None:
-        with Session(engine) as session:
-            read_model.save_startups(session, (s.startup for s in subjects if s.startup))
-            read_model.save_challenges(session, (s.challenge for s in subjects if s.challenge))
-            session.commit()
+    topic: str = Field(primary_key=True)
+    partition: int = Field(primary_key=True)
+    next_offset: int
 
-    async def dead_letter(raw: bytes, error: Exception) -> None:
-        letter = DeadLetter(
-            reason=f"unreadable event: {error}", consumer=app.conf.id, value=raw.decode("utf-8", "replace")
+
+TABLES = [SubjectRow.__table__, PositionRow.__table__]  # type: ignore[attr-defined]
+UPSERT_SUBJECT = text(
+    "INSERT INTO projector_subject (subject, state) VALUES (:subject, :state) "
+    "ON CONFLICT (subject) DO UPDATE SET state = excluded.state"
+)
+UPSERT_POSITION = text(
+    "INSERT INTO projector_position (topic, partition, next_offset) "
+    "VALUES (:topic, :partition, :next_offset) "
+    "ON CONFLICT (topic, partition) DO UPDATE SET next_offset = excluded.next_offset"
+)
+
+
+def positions(
+    session: Session, partitions: Iterable[TopicPartition], lock: bool = False
+) -> dict[TopicPartition, int]:
+    """The next offset to project of each partition that has one (locked for this transaction)."""
+    wanted = set(partitions)
+    query = select(PositionRow).where(col(PositionRow.topic).in_({tp.topic for tp in wanted}))
+    if lock:
+        query = query.with_for_update()
+    found = {TopicPartition(row.topic, row.partition): row.next_offset for row in session.exec(query)}
+    return {tp: offset for tp, offset in found.items() if tp in wanted}
+
+
+def subjects(session: Session, keys: Iterable[str]) -> dict[str, Subject]:
+    """The stored subjects among these keys, locked: two members never fold one subject at once."""
+    ordered = sorted(set(keys))
+    query = select(SubjectRow).where(col(SubjectRow.subject).in_(ordered)).order_by(col(SubjectRow.subject))
+    return {
+        row.subject: Subject.model_validate_json(row.state) for row in session.exec(query.with_for_update())
+    }
+
+
+class FromPostgres(ConsumerRebalanceListener):
+    """A partition this member is given is read from where PostgreSQL says it was projected."""
+
+    def __init__(self, worker: ProjectorWorker) -> None:
+        self.worker = worker
+
+    def on_partitions_revoked(self, revoked: Any) -> None:
+        pass  # nothing held: every batch is all in PostgreSQL, or not at all
+
+    def on_partitions_assigned(self, assigned: Any) -> None:
+        self.worker.seek(list(assigned))
+
+
+class ProjectorWorker:
+    def __init__(self, entry: Consumer, settings: Settings, instance: str = "1") -> None:
+        self.entry, self.settings, self.instance = entry, settings, instance
+        self.names = Names(settings.topic_prefix)
+        self.group = self.names.group(entry.name)
+        self.topics = self.names.all_events()
+        self.engine: Engine = read_model_engine(settings)
+        SQLModel.metadata.create_all(self.engine, tables=TABLES)
+        self.consumer = connections.consumer(settings, self.group, max_poll_records=BATCH)
+        connections.partitions(self.consumer, self.topics, settings.kafka_wait_seconds)
+        self.dlq = connections.producer(settings)
+        self.consumer.subscribe(self.topics, listener=FromPostgres(self))
+
+    def run(self, keep_going: Callable[[], bool] = lambda: True) -> None:
+        log.info("%s: projecting %s into PostgreSQL", self.entry.name, ", ".join(self.topics))
+        while keep_going():
+            batch = self.consumer.poll(timeout_ms=200)
+            if batch:
+                self._commit(self.project(batch))
+
+    def seek(self, assigned: list[TopicPartition]) -> None:
+        with Session(self.engine) as session:
+            stored = positions(session, assigned)
+        for tp in assigned:
+            if tp in stored:
+                self.consumer.seek(tp, stored[tp])
+            else:
+                self.consumer.seek_to_beginning(tp)
+        log.info(
+            "%s: given %s partition(s), read from their positions in PostgreSQL",
+            self.entry.name,
+            len(assigned),
         )
-        await dlq.send(key=b"", value=letter.model_dump_json().encode())
 
-    @app.agent(events, concurrency=1)
-    async def project_events(stream: faust.StreamT[bytes]) -> None:
-        # One PostgreSQL transaction per batch; the batch is acknowledged (and its offsets
-        # committed) only after it, so `settle` seeing the offsets means the rows are there.
-        async for batch in stream.take(200, within=0.05):
-            changed: dict[bytes, Subject] = {}
-            for raw in batch:
-                try:
-                    ce = CloudEvent.from_json(raw)
-                except ValueError as error:
-                    await dead_letter(raw, error)
-                    continue
-                key = ce.subject.encode()
-                stored = changed.get(key) or subject_to_state.get(key)
-                subject = (
-                    stored
-                    if isinstance(stored, Subject)
-                    else (Subject.model_validate(stored) if stored else Subject(subject=ce.subject))
-                )
+    def project(self, batch: dict[TopicPartition, list[Any]]) -> dict[TopicPartition, int]:
+        """One transaction: the batch's events into the subjects and views, and the positions."""
+        letters: list[Any] = []
+        with Session(self.engine) as session:
+            stored = positions(session, batch, lock=True)
+            fresh = {
+                tp: [r for r in records if r.offset >= stored.get(tp, 0)] for tp, records in batch.items()
+            }  # before the stored position: projected already (by this member, or another one)
+            events: list[CloudEvent] = []
+            for records in fresh.values():
+                for record in records:
+                    try:
+                        events.append(CloudEvent.from_json(record.value))
+                    except ValueError as error:
+                        letters.append(dead_letter(record, f"unreadable event: {error}", self.group))
+            known = subjects(session, (ce.subject for ce in events))
+            changed: dict[str, Subject] = {}
+            for ce in events:
+                subject = changed.get(ce.subject) or known.get(ce.subject) or Subject(subject=ce.subject)
                 subject.receive(ce)
-                # Written even when the event was a duplicate: after a crash the table may
-                # hold a change that PostgreSQL never got, and the redelivery is the moment to heal.
-                changed[key] = subject
-            for key, subject in changed.items():
-                subject_to_state[key] = subject.dump()  # write back, once per key and batch
-            if changed:
-                await asyncio.to_thread(write, list(changed.values()))
+                changed[ce.subject] = subject
+            for letter in letters:  # sent before the commit: at least once (its offset names it)
+                self.dlq.send(self.names.dlq, key=b"", value=letter.model_dump_json().encode())
+            if letters:
+                self.dlq.flush()
+            read_model.save_startups(session, (s.startup for s in changed.values() if s.startup))
+            read_model.save_challenges(session, (s.challenge for s in changed.values() if s.challenge))
+            rows = [{"subject": key, "state": s.model_dump_json()} for key, s in changed.items()]
+            if rows:
+                session.connection().execute(UPSERT_SUBJECT, rows)
+            after = {tp: records[-1].offset + 1 for tp, records in fresh.items() if records}
+            after |= {tp: stored[tp] for tp, records in fresh.items() if not records and tp in stored}
+            session.connection().execute(
+                UPSERT_POSITION,
+                [
+                    {"topic": tp.topic, "partition": tp.partition, "next_offset": at}
+                    for tp, at in after.items()
+                ],
+            )
+            session.commit()
+        return after
 
-    async def resync() -> None:
-        """After recovery the table is the truth: rewrite the read model from it."""
-        subjects = [Subject.model_validate(v) for v in subject_to_state.values() if v]
-        if not subjects:
-            return
-        await asyncio.to_thread(write, subjects)
-        log.info("projector: read model rewritten from %s subjects", len(subjects))
+    def _commit(self, after: dict[TopicPartition, int]) -> None:
+        """The group's offsets follow PostgreSQL (for lag and status); a failure here loses nothing."""
+        try:
+            self.consumer.commit({tp: OffsetAndMetadata(at, "", -1) for tp, at in after.items()})
+        except KafkaError as error:
+            log.info(
+                "%s: offsets not committed to the group (%s); PostgreSQL has them", self.entry.name, error
+            )
 
-    subject_to_state.on_recover(resync)
-    return app
+    def close(self) -> None:
+        self.consumer.close(autocommit=False, timeout_ms=CLOSE_MS)
+        self.dlq.close(timeout=CLOSE_MS / 1000)
+        self.engine.dispose()

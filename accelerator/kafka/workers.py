@@ -30,7 +30,10 @@ if TYPE_CHECKING:
     from accelerator.kafka.consumer import ConsumerWorker
     from accelerator.kafka.deliveries import DeliveriesWorker
     from accelerator.kafka.exporter import ExporterWorker
+    from accelerator.kafka.projector import ProjectorWorker
     from accelerator.kafka.service import ServiceWorker
+
+    Worker = ConsumerWorker | ServiceWorker | ExporterWorker | DeliveriesWorker | ProjectorWorker
 
 PR_SET_PDEATHSIG = 1
 EXPORTER = "exporter"
@@ -80,7 +83,7 @@ def run(name: str, settings: Settings) -> None:
     logging.basicConfig(
         level=logging.INFO, format=f"%(asctime)s {name} %(levelname)s %(message)s", force=True
     )
-    for client in ("kafka", "aiokafka", "faust", "mode"):
+    for client in ("kafka", "aiokafka"):
         logging.getLogger(client).setLevel(logging.WARNING)
     # SCRAM never sends the password; kafka-python warns at every connection of a loopback broker
     # without TLS all the same (a broker other hosts reach takes SASL_SSL: no warning then).
@@ -90,15 +93,6 @@ def run(name: str, settings: Settings) -> None:
     topics = watched_topics(name, settings)
     if topics:
         Watchdog(settings, Names(settings.topic_prefix).group(name), topics).start()
-    entry = _entry(name)
-    if entry is not None and isinstance(entry.handler, Projection):
-        from faust import Worker
-
-        from accelerator.kafka.projector import create_app
-
-        _wait_for(topics, settings)  # Faust would create missing topics its own way
-        Worker(create_app(settings, name), loglevel="warning", quiet=True).execute_from_commandline()
-        return
     stop = Stop()
     if name == "scheduler":
         from accelerator.kafka import scheduler
@@ -124,26 +118,14 @@ def run(name: str, settings: Settings) -> None:
                 _close_quietly(worker)
 
 
-def _wait_for(topics: list[str], settings: Settings) -> None:
-    from accelerator.kafka import connections
-
-    reader = connections.consumer(settings)
-    try:
-        connections.partitions(reader, topics, settings.kafka_wait_seconds)
-    finally:
-        reader.close()
-
-
-def _close_quietly(worker: ConsumerWorker | ServiceWorker | ExporterWorker | DeliveriesWorker) -> None:
+def _close_quietly(worker: Worker) -> None:
     try:
         worker.close()
     except Exception:
         log.warning("closing after a failure failed too", exc_info=True)
 
 
-def _looping_worker(
-    name: str, settings: Settings
-) -> ConsumerWorker | ServiceWorker | ExporterWorker | DeliveriesWorker:
+def _looping_worker(name: str, settings: Settings) -> Worker:
     instance = os.environ.get("ACCELERATOR_INSTANCE", "1")
     if name == EXPORTER:
         from accelerator.kafka.exporter import ExporterWorker
@@ -154,6 +136,10 @@ def _looping_worker(
         from accelerator.kafka.deliveries import DeliveriesWorker
 
         return DeliveriesWorker(entry, settings, instance)
+    if entry is not None and isinstance(entry.handler, Projection):
+        from accelerator.kafka.projector import ProjectorWorker
+
+        return ProjectorWorker(entry, settings, instance)
     if entry is not None:
         from accelerator.kafka.consumer import ConsumerWorker
 

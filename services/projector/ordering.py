@@ -5,7 +5,7 @@ topic, MilestoneApproved on the milestones topic) can arrive out of order, and a
 event can arrive before the application that creates the startup's view. `Subject` keeps,
 for one subject, the next version it expects of each stream and the events that came early;
 an event is applied only in its stream's order, once the view exists; a duplicate is dropped.
-Pure: the Faust projector stores `Subject.dump()` in its table.
+Pure: the Kafka projector stores each subject as JSON in PostgreSQL, beside its views.
 """
 
 from __future__ import annotations

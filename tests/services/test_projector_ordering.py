@@ -88,7 +88,7 @@ def shared_in_order(arrived: list[CloudEvent], subject: str) -> list[CloudEvent]
 
 
 def receive(subject: Subject, arrived: list[CloudEvent], reload_every: int) -> Subject:
-    """Deliver one by one; every few events the subject is stored and read back, as the Faust
+    """Deliver one by one; every few events the subject is stored and read back, as the Kafka
     table does between batches."""
     seen: set[str] = set()
     for number, ce in enumerate(arrived, start=1):
