@@ -31,6 +31,8 @@ from services.selection import commands as sel
 
 CITIES = ("brugge", "mechelen", "gent")
 IBAN = "BE83 4280 3870 1215"
+APPROVER = "Marie Claes"
+"""Finance's officer: approves the payments the programme (the runtime's own actor) requested."""
 
 
 @dataclass
@@ -55,12 +57,12 @@ class Driver:
     def time_left(self) -> bool:
         return time.monotonic() < self.until
 
-    def do(self, command: Command) -> bool:
+    def do(self, command: Command, actor: str | None = None) -> bool:
         """Send until answered (same id each time); True if accepted, False if refused."""
         command_id = str(uuid.uuid4())
         while True:
             try:
-                self.runtime.handle(command, command_id=command_id)
+                self.runtime.handle(command, actor=actor, command_id=command_id)
                 self.sent.answered[command_id] = True
                 return True
             except Rejected:
@@ -165,7 +167,7 @@ class Driver:
     def _tranche(self, startup: str, key: str, amount: Decimal) -> None:
         payment = f"{startup}/{key}/1"
         self.do(pay.RequestPayment(startup_id=startup, milestone_key=key, amount=amount, iban=IBAN))
-        self.do(pay.ApprovePayment(payment_id=payment))
+        self.do(pay.ApprovePayment(payment_id=payment), actor=APPROVER)  # four eyes
         if self.rng.random() < 0.3:  # the bank refuses; the programme retries
             self.do(pay.RecordPaymentFailure(payment_id=payment, reason="AC04: account closed"))
             self.do(pay.RetryPayment(payment_id=payment))

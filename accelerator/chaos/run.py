@@ -12,6 +12,7 @@ from pathlib import Path
 from accelerator.chaos.driver import Driver
 from accelerator.chaos.faults import Chaos
 from accelerator.chaos.verdict import Verdict, judge
+from accelerator.kafka.auth import operator
 from accelerator.kafka.cluster import Cluster
 from accelerator.kafka.health import Health
 from accelerator.kafka.workers import WORKERS, watched_topics
@@ -52,7 +53,7 @@ def run(minutes: float, logs: Path, say: Callable[[str], None] = print, broker_r
 def _healed(cluster: Cluster) -> None:
     """Until every worker with a consumer group has a member again (or the time is up)."""
     deadline = time.monotonic() + HEAL_SECONDS
-    health = Health(cluster.settings)
+    health = Health(operator(cluster.settings))  # the exporter reads the finance topic
     try:
         while time.monotonic() < deadline:
             groups = [

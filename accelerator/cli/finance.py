@@ -18,7 +18,10 @@ from services.payments.bank import BankFileError
 grant = typer.Typer(
     help="Grant agreements: award, tranche schedule, beneficiary account.", no_args_is_help=True
 )
-finance = typer.Typer(help="SEPA export, the bank's answers, the ledger.", no_args_is_help=True)
+finance = typer.Typer(
+    help="SEPA export, the bank's answers, the ledger; finance's principal on the broker.",
+    no_args_is_help=True,
+)
 
 
 def _tranches(raw: list[str] | None) -> dict[str, int] | None:

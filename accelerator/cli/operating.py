@@ -9,7 +9,6 @@ import typer
 
 from accelerator.cli.context import of
 from accelerator.cli.output import console, fail, guarded, row, say, table
-from accelerator.settings import Settings
 
 topics = typer.Typer(help="Kafka topics of the programme.", no_args_is_help=True)
 
@@ -69,22 +68,10 @@ def up(
     raise typer.Exit(start_all(settings, tuple(only) if only else WORKERS))
 
 
-def operator(settings: Settings) -> Settings:
-    """Whoever looks at every group's lag reads every topic: the broker's admin where this
-    deployment's credentials file has it (deploy/kafka.sh), else the configured principal."""
-    from accelerator.kafka.auth import ADMIN, identity
-    from accelerator.runtime import Unavailable
-
-    try:
-        identity(settings, ADMIN)
-    except Unavailable:
-        return settings
-    return settings.model_copy(update={"kafka_role": ADMIN})
-
-
 def status(ctx: typer.Context) -> None:
     """What an operator looks at first: each worker's consumer group, whether it is alive,
     and its lag per topic (records still to do). Exits 1 when a worker is down."""
+    from accelerator.kafka.auth import operator
     from accelerator.kafka.health import Health
     from accelerator.kafka.scheduler import leader
     from accelerator.kafka.topics import Names

@@ -12,7 +12,6 @@ from accelerator.cli.output import console, fail, guarded, row, say, table
 from accelerator.settings import Settings
 from events.base import Slug
 
-finance = typer.Typer(help="Finance's principal on the broker: reads the finance topic, answers on payments.")
 principals = typer.Typer(help="Every principal on the broker and its ACLs.", no_args_is_help=True)
 
 
@@ -83,7 +82,6 @@ def list_partners(ctx: typer.Context) -> None:
     console.print(grid)
 
 
-@finance.command("add")
 def add_finance(
     ctx: typer.Context,
     rotate_password: Annotated[bool, typer.Option(help="a new password for the finance principal")] = False,
@@ -92,7 +90,6 @@ def add_finance(
     _added(_secured(of(ctx).settings), "finance", rotate_password, "finance")
 
 
-@finance.command("remove")
 def remove_finance(ctx: typer.Context) -> None:
     """Revoke finance's access (its ACLs and principal)."""
     from accelerator.kafka.principals import remove_partner
