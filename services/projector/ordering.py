@@ -48,24 +48,28 @@ class Subject(BaseModel):
             self.early.remove(ready)
             self._apply(ready)
             changed = True
+            self.early = [e for e in self.early if (e.streamversion or 0) >= self._expected(e)]
         return changed
 
     def _expected(self, ce: CloudEvent) -> int:
-        """The version this subject takes next from the event's stream.
+        """The version this subject takes next from the event's stream (lower: a duplicate)."""
+        return self.next_version.get(ce.stream or "", 1)
 
-        A stream of the subject's own (`grant-<startup>`) starts at 1. A stream shared by
-        several subjects (`hardware-<item>`, lent to one startup after another) is seen by
-        each only in part — its events for this subject, on one topic and key, so in order —
-        and starts where this subject first sees it."""
-        stream = ce.stream or ""
-        if stream in self.next_version:
-            return self.next_version[stream]
-        return 1 if stream.endswith(f"-{self.subject}") else ce.streamversion or 1
+    def _shared(self, ce: CloudEvent) -> bool:
+        """A stream of several subjects (`hardware-<item>`, lent to one startup after another),
+        not the subject's own (`grant-<startup>`)."""
+        return not (ce.stream or "").endswith(f"-{self.subject}")
 
     def _ready(self, ce: CloudEvent) -> bool:
-        if ce.streamversion != self._expected(ce):
-            return False
-        return ce.type in CREATORS | UNSHOWN or self.startup is not None or self.challenge is not None
+        if self._shared(ce):
+            # Seen by this subject only in part (an item lent to A, then B, then A again: A
+            # sees versions 1, 2, 5, 6), but on one topic and key, so in order: taken in the
+            # order it came, whatever the gap before it.
+            in_order = (ce.streamversion or 0) >= self._expected(ce)
+        else:
+            in_order = ce.streamversion == self._expected(ce)
+        viewed = ce.type in CREATORS | UNSHOWN or self.startup is not None or self.challenge is not None
+        return in_order and viewed
 
     def _apply(self, ce: CloudEvent) -> None:
         if ce.type not in UNSHOWN:
