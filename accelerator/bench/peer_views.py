@@ -37,8 +37,14 @@ def _advance(view: View, phase: str) -> None:
 
 
 def _submitted(view: View, d: dict[str, Any]) -> None:
-    for key in ("company_name", "enterprise_number", "challenge_id", "city_id", "requested_budget"):
+    for key in ("challenge_id", "city_id", "requested_budget"):
         view[key] = d[key]
+    if "applicant_name" in d:  # v2: any applicant the call allows
+        registration = d.get("registration") or {}
+        view["company_name"], view["enterprise_number"] = d["applicant_name"], registration.get("number", "")
+        view["kind"], view["country"] = d["kind"], d["country"]
+    else:
+        view["company_name"], view["enterprise_number"] = d["company_name"], d["enterprise_number"]
 
 
 def _scored(view: View, d: dict[str, Any]) -> None:

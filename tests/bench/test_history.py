@@ -59,3 +59,26 @@ def test_the_commands_it_would_go_on_with_run_on_the_runtime(history: History, t
     assert len(run.all()) == 300 and run.refused < 30
     run.close()
     assert rebuild(copy).matches
+
+
+def test_the_eventsourcing_baseline_projects_the_same_startups(history: History, tmp_path: Path) -> None:
+    """The peer's replay reads every event of today's catalogue (v2 applications included)
+    into views that name the same companies in the same phases as ours."""
+    import orjson
+
+    from accelerator.bench import peers
+
+    views = tmp_path / "views.db"
+    assert peers.replay(peers.peer_log(history.path), views) == history.events
+    with sqlite3.connect(views) as connection:
+        theirs = {
+            key: orjson.loads(state) for key, state in connection.execute("SELECT id, state FROM peer_view")
+        }
+    with sqlite3.connect(history.path) as connection:
+        ours = {
+            key: orjson.loads(view)
+            for key, view in connection.execute("SELECT startup_id, view FROM startup_view")
+        }
+    assert ours and {key: (v["company_name"], v["phase"]) for key, v in ours.items()} == {
+        key: (theirs[key]["company_name"], theirs[key]["phase"]) for key in ours
+    }
