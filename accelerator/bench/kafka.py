@@ -51,9 +51,11 @@ def namespace(tag: str = "") -> Settings:
 def preload(settings: Settings, store: Path, events: int) -> int:
     """The history's first `events` events on the event topics, as the services put them."""
     from accelerator.kafka import connections
+    from accelerator.kafka.auth import operator
     from accelerator.kafka.topics import Names
 
-    names, producer = Names(settings.topic_prefix), connections.producer(settings)
+    # Only the services may write event topics: the operator loads them for the run.
+    names, producer = Names(settings.topic_prefix), connections.producer(operator(settings))
     source = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
     rows = source.execute(
         "SELECT family, subject, envelope FROM event_log ORDER BY position LIMIT ?", (events,)
@@ -61,9 +63,13 @@ def preload(settings: Settings, store: Path, events: int) -> int:
     sent = 0
     with events_bar("loading the event topics", events) as advance:
         while page := rows.fetchmany(5_000):
-            for family, subject, envelope in page:
+            sending = [
                 producer.send(names.events(family), key=subject.encode(), value=envelope.encode())
+                for family, subject, envelope in page
+            ]
             producer.flush()
+            for future in sending:
+                future.get(timeout=30)  # a refused write says so here, not as empty topics later
             sent += len(page)
             advance(len(page))
     producer.close()
