@@ -158,19 +158,28 @@ def aiokafka_loop(store: str, events: str) -> Result:
 async def _aiokafka(settings: Settings, topics: list[str]) -> Result:
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
+    from accelerator.kafka.auth import identity
+
     reader = AIOKafkaConsumer(
         bootstrap_servers=settings.kafka_bootstrap_servers,
+        **identity(settings).aiokafka(),
         enable_auto_commit=False,
         isolation_level="read_committed",
         auto_offset_reset="earliest",
     )
+    from accelerator.kafka import connections
+
+    # aiokafka's topics() returns fresh metadata without keeping it for partitions_for_topic:
+    # the partitions are looked up with kafka-python first (one metadata request, untimed).
+    lookup = connections.consumer(settings)
+    partitions = [
+        TopicPartition(tp.topic, tp.partition)
+        for tp in connections.partitions(lookup, topics, settings.kafka_wait_seconds)
+    ]
+    lookup.close()
     await reader.start()
     try:
         started = time.perf_counter()
-        await reader.topics()  # metadata of every topic
-        partitions = [
-            TopicPartition(t, p) for t in topics for p in sorted(reader.partitions_for_topic(t) or ())
-        ]
         reader.assign(partitions)
         await reader.seek_to_beginning(*partitions)
         end, count = await reader.end_offsets(partitions), 0

@@ -95,6 +95,13 @@ class Identity:
             options["ssl_cafile"] = str(self.cafile)
         return options
 
+    def aiokafka(self) -> dict[str, Any]:
+        """The same for aiokafka, which takes an SSL context instead of a CA file."""
+        options = {k: v for k, v in self.kafka_python().items() if k != "ssl_cafile"}
+        if (context := self.ssl_context()) is not None:
+            options["ssl_context"] = context
+        return options
+
     def ssl_context(self) -> ssl.SSLContext | None:
         if self.protocol not in ("SSL", "SASL_SSL"):
             return None
