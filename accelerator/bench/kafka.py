@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import subprocess
 import tempfile
 import time
 import uuid
@@ -215,10 +216,19 @@ def kafka_demo() -> Result:
         runtime.close()
         return seconds, events, {}
     finally:
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
+        stop(workers)
+
+
+def stop(workers: list[subprocess.Popen[bytes]]) -> None:
+    """SIGTERM, and SIGKILL for any worker still there after 30 s (a figure must end)."""
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        try:
             worker.wait(30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
 
 
 def kafka_figures(store: str, events: int) -> list[Figure]:
