@@ -159,16 +159,8 @@ def aiokafka_loop(store: str, events: str) -> Result:
 async def _aiokafka(settings: Settings, topics: list[str]) -> Result:
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
-    from accelerator.kafka.auth import identity
-
-    reader = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers,
-        **identity(settings).aiokafka(),
-        enable_auto_commit=False,
-        isolation_level="read_committed",
-        auto_offset_reset="earliest",
-    )
     from accelerator.kafka import connections
+    from accelerator.kafka.auth import identity
 
     # aiokafka's topics() returns fresh metadata without keeping it for partitions_for_topic:
     # the partitions are looked up with kafka-python first (one metadata request, untimed).
@@ -178,6 +170,13 @@ async def _aiokafka(settings: Settings, topics: list[str]) -> Result:
         for tp in connections.partitions(lookup, topics, settings.kafka_wait_seconds)
     ]
     lookup.close()
+    reader = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        **identity(settings).aiokafka(),
+        enable_auto_commit=False,
+        isolation_level="read_committed",
+        auto_offset_reset="earliest",
+    )
     await reader.start()
     try:
         started = time.perf_counter()

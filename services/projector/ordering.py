@@ -48,7 +48,7 @@ class Subject(BaseModel):
             self.early.remove(ready)
             self._apply(ready)
             changed = True
-            self.early = [e for e in self.early if (e.streamversion or 0) >= self._expected(e)]
+        self.early = [e for e in self.early if (e.streamversion or 0) >= self._expected(e)]  # overtaken
         return changed
 
     def _expected(self, ce: CloudEvent) -> int:
