@@ -16,9 +16,10 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from typing import Any
 
 from kafka import TopicPartition
-from sqlalchemy import Engine
+from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -52,7 +53,7 @@ DEADLINE_SERVICES = tuple(s for s in SERVICES if any(service_of_decider(w.decide
 
 def read_model_engine(settings: Settings) -> Engine:
     """The PostgreSQL read model, its tables created; waits (so long) for the server."""
-    engine = create_engine(settings.database_url, pool_pre_ping=True)
+    engine = create_engine(settings.database_url, pool_pre_ping=True, **batched(settings.database_url))
     tables = [read_model.StartupRow.__table__, read_model.ChallengeRow.__table__]  # type: ignore[attr-defined]
     host = engine.url.render_as_string(hide_password=True)
 
@@ -69,6 +70,15 @@ def read_model_engine(settings: Settings) -> Engine:
         f"postgresql: no answer at {host} (start it: bash deploy/postgres.sh start)",
     )
     return engine
+
+
+def batched(url: str) -> dict[str, Any]:
+    """Upserts of many rows in pages, not a round trip per row: psycopg2's `executemany` sends
+    one statement per row, and a projector batch upserts hundreds (SQLAlchemy's own batching
+    covers only `insert()` constructs, not the `text()` upserts of the read model)."""
+    if make_url(url).get_backend_name() != "postgresql":
+        return {}
+    return {"executemany_mode": "values_plus_batch", "executemany_batch_page_size": 500}
 
 
 class NoReply(connections.Unavailable):
@@ -121,8 +131,9 @@ class KafkaRuntime:
             topic = self.names.commands(service)
             for partition in sorted(self.producer.partitions_for(topic)):
                 command = CheckDeadlines(partition=partition)
-                message = self.send(command, f"{SYSTEM}:scheduler", topic=topic, partition=partition)
+                message = self.send(command, f"{SYSTEM}:scheduler", topic, partition, flush=False)
                 sent.append(message.command_id)
+        self.producer.flush(timeout=self.settings.kafka_wait_seconds)
         replies = self.wait(sent)
         return [parse(ce) for reply in replies for ce in reply.events]
 
@@ -133,8 +144,10 @@ class KafkaRuntime:
         command_id: str | None = None,
         topic: str | None = None,
         partition: int | None = None,
+        flush: bool = True,
     ) -> CommandMessage:
-        """Send without waiting: to the owning service, keyed by the aggregate id."""
+        """Send without waiting: to the owning service, keyed by the aggregate id (and on its
+        way, unless `flush` is False: the caller flushes after the last of several)."""
         topic = topic or self.names.commands(service_of(command))
         message = CommandMessage.of(
             command,
@@ -146,7 +159,8 @@ class KafkaRuntime:
         self.producer.send(
             topic, key=key_of(command).encode(), value=message.model_dump_json().encode(), partition=partition
         )
-        self.producer.flush(timeout=self.settings.kafka_wait_seconds)
+        if flush:
+            self.producer.flush(timeout=self.settings.kafka_wait_seconds)
         return message
 
     def _replies(self, command_ids: list[str]) -> list[Reply]:

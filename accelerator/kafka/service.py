@@ -1,12 +1,15 @@
-"""One service as its own process: commands in, events out, one Kafka transaction per command.
+"""One service as its own process: commands in, events out, one Kafka transaction per batch.
 
 Consumes `accelerator.commands.<service>` (consumer group: one owner per partition, so one
-writer per aggregate) and every event topic (its replica of the log). Emits the command's
-events to their family topics (payments also to the finance topic), the reply to the sender,
-malformed messages to the DLQ — and the command's offset, all in one transaction: a crash
-anywhere leaves all or nothing. A redelivered command is recognised by its id (the events'
-causation) and answered as the first time. Policies are consumers of their own
-(services/consumers.py); this worker only decides.
+writer per aggregate) and every event topic (its replica of the log). For each batch of
+commands polled, in order, it decides each against the replica and the batch's earlier
+commands; then it emits every command's events to their family topics (payments also to the
+finance topic), each reply to its sender, malformed messages to the DLQ — and the batch's
+offsets, all in one transaction: a crash anywhere leaves all or nothing, and a failed
+transaction ends the worker (its replica, which held the batch's events, with it). Under
+load a batch holds many commands, so the cost of a transaction is shared. A redelivered
+command is recognised by its id (the events' causation) and answered as the first time.
+Policies are consumers of their own (services/consumers.py); this worker only decides.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ class ServiceWorker:
         self.replica = Replica()
         self.log_reader = connections.consumer(settings)
         self.event_partitions = connections.assign_all(self.log_reader, self.names.all_events())
-        self.commands = connections.consumer(settings, self.group, max_poll_records=20)
+        self.commands = connections.consumer(settings, self.group)
         self.commands.subscribe([self.names.commands(service)])
         self.producer = connections.producer(settings, f"{self.group}-{instance}")
         self.producer.init_transactions()
@@ -55,10 +58,10 @@ class ServiceWorker:
     def run(self, keep_going: Callable[[], bool] = lambda: True) -> None:
         log.info("%s: consuming %s", self.service, self.names.commands(self.service))
         while keep_going():
-            for tp, records in self.commands.poll(timeout_ms=200).items():
-                for record in records:
-                    self._catch_up()
-                    self._process(tp, record)
+            batch = self.commands.poll(timeout_ms=200)
+            if batch:
+                self._catch_up()
+                self._process(batch)
 
     def _catch_up(self) -> None:
         for record in connections.catch_up(self.log_reader, self.event_partitions):
@@ -69,31 +72,42 @@ class ServiceWorker:
                     "%s: skipping unreadable event at %s/%s: %s",
                     self.service,
                     record.topic,
-                    record.offset,
+                    record.partition,
                     error,
                 )
 
-    def _process(self, tp: TopicPartition, record: Any) -> None:
-        for attempt in range(1, ATTEMPTS + 1):
-            try:
-                messages, outbox = self._handle(record)
-            except Exception as error:  # a bug, or a store conflict: retry, then dead-letter
-                if attempt < ATTEMPTS:
-                    log.exception("%s: attempt %s failed; retrying", self.service, attempt)
-                    time.sleep(0.2 * 2**attempt)
-                    continue
-                messages, outbox = [self._dead_letter(record, f"failed {ATTEMPTS} times: {error!r}")], None
-            self._commit(tp, record, messages)
-            if outbox is not None:
-                outbox.commit()  # the replica takes the events only once they are committed
-            return
+    def _process(self, batch: dict[TopicPartition, list[Any]]) -> None:
+        """Decide every command of the batch in order, then write it all in one transaction.
 
-    def _commit(self, tp: TopicPartition, record: Any, messages: list[Message]) -> None:
+        Each command's events join the replica at once, so the next command of the batch sees
+        them; if the transaction fails, the worker ends and starts over with a new replica."""
+        messages: list[Message] = []
+        for records in batch.values():
+            for record in records:
+                written, outbox = self._decide(record)
+                messages += written
+                if outbox is not None:
+                    outbox.commit()
+        offsets = {tp: OffsetAndMetadata(records[-1].offset + 1, "", -1) for tp, records in batch.items()}
+        self._commit(offsets, messages)
+
+    def _decide(self, record: Any) -> tuple[list[Message], Outbox | None]:
+        for attempt in range(1, ATTEMPTS):
+            try:
+                return self._handle(record)
+            except Exception:  # a bug, or a store conflict: retry, then dead-letter
+                log.exception("%s: attempt %s failed; retrying", self.service, attempt)
+                time.sleep(0.2 * 2**attempt)
+        try:
+            return self._handle(record)
+        except Exception as error:
+            return [self._dead_letter(record, f"failed {ATTEMPTS} times: {error!r}")], None
+
+    def _commit(self, offsets: dict[TopicPartition, OffsetAndMetadata], messages: list[Message]) -> None:
         self.producer.begin_transaction()
         try:
             for topic, key, value, partition in messages:
                 self.producer.send(topic, key=key.encode(), value=value.encode(), partition=partition)
-            offsets = {tp: OffsetAndMetadata(record.offset + 1, "", -1)}
             self.producer.send_offsets_to_transaction(offsets, self.commands.group_metadata())
             self.producer.commit_transaction()
         except Exception:
