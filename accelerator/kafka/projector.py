@@ -24,6 +24,7 @@ agree with PostgreSQL. Here PostgreSQL alone says what was projected.
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -44,7 +45,10 @@ from services.projector import read_model
 from services.projector.ordering import Subject
 
 log = logging.getLogger(__name__)
-BATCH = 500
+BATCH = 2000
+"""Records per poll at most: a catch-up writes this many events per PostgreSQL transaction."""
+CACHED = 20_000
+"""Subjects kept parsed between batches (a subject's JSON parsed again costs more than its fold)."""
 CLOSE_MS = 3000
 
 
@@ -88,13 +92,39 @@ def positions(
     return {tp: offset for tp, offset in found.items() if tp in wanted}
 
 
-def subjects(session: Session, keys: Iterable[str]) -> dict[str, Subject]:
-    """The stored subjects among these keys, locked: two members never fold one subject at once."""
-    ordered = sorted(set(keys))
-    query = select(SubjectRow).where(col(SubjectRow.subject).in_(ordered)).order_by(col(SubjectRow.subject))
-    return {
-        row.subject: Subject.model_validate_json(row.state) for row in session.exec(query.with_for_update())
-    }
+class Subjects:
+    """The subjects as stored, with the last ones this member wrote kept in memory (parsed).
+
+    A kept subject is used only while its stored JSON is still the one this member wrote: if
+    another member has folded it since (after a rebalance), the stored one is parsed again."""
+
+    def __init__(self, size: int = CACHED) -> None:
+        self.size = size
+        self.kept: OrderedDict[str, tuple[str, Subject]] = OrderedDict()
+
+    def load(self, session: Session, keys: Iterable[str]) -> dict[str, Subject]:
+        """The stored subjects among these keys, locked: two members never fold one subject at once."""
+        ordered = sorted(set(keys))
+        query = (
+            select(SubjectRow.subject, SubjectRow.state)
+            .where(col(SubjectRow.subject).in_(ordered))
+            .order_by(col(SubjectRow.subject))
+            .with_for_update()
+        )
+        found: dict[str, Subject] = {}
+        for key, state in session.exec(query):
+            kept = self.kept.pop(key, None)  # out while it is folded: a failed batch leaves none
+            unchanged = kept is not None and kept[0] == state
+            found[key] = kept[1] if kept is not None and unchanged else Subject.model_validate_json(state)
+        return found
+
+    def keep(self, written: dict[str, tuple[str, Subject]]) -> None:
+        """What a committed batch wrote."""
+        for key, pair in written.items():
+            self.kept.pop(key, None)
+            self.kept[key] = pair
+        while len(self.kept) > self.size:
+            self.kept.popitem(last=False)
 
 
 class FromPostgres(ConsumerRebalanceListener):
@@ -121,6 +151,7 @@ class ProjectorWorker:
         self.consumer = connections.consumer(settings, self.group, max_poll_records=BATCH)
         connections.partitions(self.consumer, self.topics, settings.kafka_wait_seconds)
         self.dlq = connections.producer(settings)
+        self.subjects = Subjects()
         self.consumer.subscribe(self.topics, listener=FromPostgres(self))
 
     def run(self, keep_going: Callable[[], bool] = lambda: True) -> None:
@@ -159,7 +190,7 @@ class ProjectorWorker:
                         events.append(CloudEvent.from_json(record.value))
                     except ValueError as error:
                         letters.append(dead_letter(record, f"unreadable event: {error}", self.group))
-            known = subjects(session, (ce.subject for ce in events))
+            known = self.subjects.load(session, (ce.subject for ce in events))
             changed: dict[str, Subject] = {}
             for ce in events:
                 subject = changed.get(ce.subject) or known.get(ce.subject) or Subject(subject=ce.subject)
@@ -171,7 +202,8 @@ class ProjectorWorker:
                 self.dlq.flush()
             read_model.save_startups(session, (s.startup for s in changed.values() if s.startup))
             read_model.save_challenges(session, (s.challenge for s in changed.values() if s.challenge))
-            rows = [{"subject": key, "state": s.model_dump_json()} for key, s in changed.items()]
+            written = {key: (s.model_dump_json(), s) for key, s in changed.items()}
+            rows = [{"subject": key, "state": state} for key, (state, _s) in written.items()]
             if rows:
                 session.connection().execute(UPSERT_SUBJECT, rows)
             after = {tp: records[-1].offset + 1 for tp, records in fresh.items() if records}
@@ -184,6 +216,7 @@ class ProjectorWorker:
                 ],
             )
             session.commit()
+        self.subjects.keep(written)
         return after
 
     def _commit(self, after: dict[TopicPartition, int]) -> None:
