@@ -131,7 +131,9 @@ class KafkaRuntime:
             topic = self.names.commands(service)
             for partition in sorted(self.producer.partitions_for(topic)):
                 command = CheckDeadlines(partition=partition)
-                message = self.send(command, f"{SYSTEM}:scheduler", topic, partition, flush=False)
+                message = self.send(
+                    command, f"{SYSTEM}:scheduler", topic=topic, partition=partition, flush=False
+                )
                 sent.append(message.command_id)
         self.producer.flush(timeout=self.settings.kafka_wait_seconds)
         replies = self.wait(sent)
