@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from accelerator.bench.kafka import Result, namespace, stop
+from accelerator.bench.kafka import Result, namespace, started, stop
 from accelerator.bench.people import enterprise_number
 from accelerator.settings import Settings
 
@@ -33,6 +33,7 @@ def round_trip(rate: str) -> Result:
     settings = namespace()
     workers = [spawn(name, settings) for name in WORKERS]
     try:
+        started(settings)  # the load meets running workers, not ones still starting
         runtime = KafkaRuntime(settings, SystemClock(), actor="bench")
         challenge = _open_call(runtime)
         sent, replied, projected = _offer(runtime, settings, challenge, float(rate))

@@ -213,7 +213,7 @@ class KafkaRuntime:
         reader = connections.consumer(self.settings)
         try:
             partitions = connections.assign_all(reader, self.names.all_events())
-            end = reader.end_offsets(partitions)
+            end = connections.ends(reader, partitions, self.settings.kafka_wait_seconds)
             for tp in partitions:
                 reader.seek(tp, max(end[tp] - TAIL, 0))
             return {

@@ -28,7 +28,17 @@ from accelerator.kafka.auth import AuthFailures, identity
 from accelerator.runtime import Unavailable
 from accelerator.settings import Settings
 
-__all__ = ["Unavailable", "assign_all", "catch_up", "consumer", "partitions", "patiently", "producer"]
+__all__ = [
+    "Unavailable",
+    "assign_all",
+    "catch_up",
+    "consumer",
+    "ends",
+    "partitions",
+    "patiently",
+    "producer",
+    "starts",
+]
 
 log = logging.getLogger("accelerator.kafka")
 T = TypeVar("T")
@@ -171,12 +181,48 @@ def assign_all(
     return found
 
 
+Offsets = dict[TopicPartition, int]
+
+
+def ends(client: KafkaConsumer, partitions: list[TopicPartition], seconds: float = 30) -> Offsets:
+    """Where each of these partitions ends (for a read_committed client: the last stable offset)."""
+    return _offsets(client.end_offsets, partitions, seconds, "end")
+
+
+def starts(client: KafkaConsumer, partitions: list[TopicPartition], seconds: float = 30) -> Offsets:
+    """Where each of these partitions starts (its first offset still kept)."""
+    return _offsets(client.beginning_offsets, partitions, seconds, "start")
+
+
+def _offsets(
+    ask: Callable[[list[TopicPartition]], Offsets],
+    partitions: list[TopicPartition],
+    seconds: float,
+    what: str,
+) -> Offsets:
+    """kafka-python 3.0.12 leaves out of ListOffsets a partition whose leader it does not know
+    at that moment (just after a broker restart) and then fails with a KeyError for it, where
+    the Java client asks again: ask again here, so long, while the broker comes back."""
+
+    def attempt() -> Offsets:
+        try:
+            return dict(ask(partitions))
+        except KeyError as missing:
+            raise _Missing(f"no leader known yet for {missing.args[0]}") from None
+        except KafkaTimeoutError as error:
+            raise _Missing(str(error)) from error
+
+    return patiently(
+        f"kafka: asking where {len(partitions)} partition(s) {what}",
+        attempt,
+        seconds,
+        f"kafka: the broker did not say where the topics {what}; is it up?",
+    )
+
+
 def catch_up(client: KafkaConsumer, partitions: list[TopicPartition], timeout_ms: int = 30000) -> list[Any]:
     """Everything up to the current end of these partitions (committed transactions only)."""
-    try:
-        end = client.end_offsets(partitions)
-    except KafkaTimeoutError as error:
-        raise Unavailable("kafka: the broker did not say where the event topics end; is it up?") from error
+    end = ends(client, partitions, timeout_ms / 1000)
     records: list[Any] = []
     started = time.monotonic()
     while any(client.position(tp) < end[tp] for tp in partitions):

@@ -61,8 +61,8 @@ class Health:
         """Members, and per partition the offsets between the group and the end that hold
         records still to do (0 where only a transaction marker follows)."""
         partitions = connections.partitions(self.reader, topics, 0)
-        ends = self.reader.end_offsets(partitions)  # read_committed: the last stable offset
-        starts = self.reader.beginning_offsets(partitions)
+        ends = connections.ends(self.reader, partitions)  # read_committed: the last stable offset
+        starts = connections.starts(self.reader, partitions)
         done = self.committed(group)
         at = {tp: done.get(tp, starts[tp]) for tp in partitions}
         waiting = self._waiting({tp: at[tp] for tp in partitions if ends[tp] > at[tp]}, ends)

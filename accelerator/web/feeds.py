@@ -135,9 +135,11 @@ class KafkaFeed:
         return consumer, topics, partitions
 
     def head(self) -> str:
+        from accelerator.kafka import connections
+
         consumer, topics, partitions = self._assigned(FAMILIES)
         try:
-            ends = consumer.end_offsets(partitions)
+            ends = connections.ends(consumer, partitions, self.settings.kafka_wait_seconds)
             return encode({(topics[tp.topic], tp.partition): ends[tp] for tp in partitions})
         finally:
             consumer.close()
