@@ -152,14 +152,19 @@ class ProjectorWorker:
         connections.partitions(self.consumer, self.topics, settings.kafka_wait_seconds)
         self.dlq = connections.producer(settings)
         self.subjects = Subjects()
+        self.resumed: dict[TopicPartition, int] = {}
+        """Positions read from PostgreSQL on assignment, not yet committed to the group."""
         self.consumer.subscribe(self.topics, listener=FromPostgres(self))
 
     def run(self, keep_going: Callable[[], bool] = lambda: True) -> None:
         log.info("%s: projecting %s into PostgreSQL", self.entry.name, ", ".join(self.topics))
         while keep_going():
             batch = self.consumer.poll(timeout_ms=200)
-            if batch:
-                self._commit(self.project(batch))
+            after = self.project(batch) if batch else {}
+            if self.resumed:  # and where it resumed, until the group has it
+                after = {**self.resumed, **after}
+            if after and self._commit(after):
+                self.resumed = {}
 
     def seek(self, assigned: list[TopicPartition]) -> None:
         with Session(self.engine) as session:
@@ -169,6 +174,10 @@ class ProjectorWorker:
                 self.consumer.seek(tp, stored[tp])
             else:
                 self.consumer.seek_to_beginning(tp)
+        # A member killed between its PostgreSQL commit and the group's offsets left the group
+        # behind PostgreSQL: with nothing more to read there, only this moves the group on (or
+        # lag, status and settle would wait for it for ever, and the watchdog end it again).
+        self.resumed = {tp: at for tp, at in stored.items() if tp in set(assigned)}
         log.info(
             "%s: given %s partition(s), read from their positions in PostgreSQL",
             self.entry.name,
@@ -219,7 +228,7 @@ class ProjectorWorker:
         self.subjects.keep(written)
         return after
 
-    def _commit(self, after: dict[TopicPartition, int]) -> None:
+    def _commit(self, after: dict[TopicPartition, int]) -> bool:
         """The group's offsets follow PostgreSQL (for lag and status); a failure here loses nothing."""
         try:
             self.consumer.commit({tp: OffsetAndMetadata(at, "", -1) for tp, at in after.items()})
@@ -227,6 +236,8 @@ class ProjectorWorker:
             log.info(
                 "%s: offsets not committed to the group (%s); PostgreSQL has them", self.entry.name, error
             )
+            return False
+        return True
 
     def close(self) -> None:
         self.consumer.close(autocommit=False, timeout_ms=CLOSE_MS)

@@ -305,3 +305,36 @@ def test_the_broker_stopped_and_restarted_mid_stream(cluster: Cluster, clock: Vi
     burst(cluster, runtime, [c for s in startups for c in requests(s)], restart_broker)
     burst(cluster, runtime, [c for s in startups for c in disbursements(s)], lambda: None)
     assert_money_is_right(cluster, startups)
+
+
+def test_commands_sent_together_are_decided_in_order_each_seeing_the_ones_before(
+    cluster: Cluster, clock: VirtualClock
+) -> None:
+    """One flush, one partition: the service takes them as one batch and one transaction."""
+    from services.intake import commands as intake
+
+    runtime = cluster.runtime(clock)
+    challenge = "mechelen-together-2027"
+    publish = intake.PublishChallenge(
+        challenge_id=challenge,
+        city_id="mechelen",
+        domain="mobility",
+        title="Decided together",
+        opens_on=date(2027, 1, 4),
+        closes_on=date(2027, 2, 4),
+    )
+    commands = [
+        publish,
+        intake.OpenCall(challenge_id=challenge),
+        publish,
+        intake.OpenCall(challenge_id=challenge),
+    ]
+    sent = [runtime.send(command, flush=False) for command in commands]
+    runtime.producer.flush()
+    replies = runtime.wait([message.command_id for message in sent])[: len(sent)]
+    assert [reply.ok for reply in replies] == [True, True, False, False]
+    assert "already" in (replies[2].error or "") and "already" in (replies[3].error or "")
+    assert [ce.type.split(".")[2] for reply in replies for ce in reply.events] == [
+        "challenge_published",
+        "call_opened",
+    ]
