@@ -274,7 +274,7 @@ def kafka_figures(store: str, events: int) -> list[Figure]:
         Figure("kafka-python", "bare kafka-python loop, same topics", probe("python", *loaded), "events/s"),
         Figure("kafka-rt-50", "round trip at 50 commands/s", probe("round-trip", "50"), "commands/s"),
         Figure("kafka-rt-200", "round trip at 200 commands/s", probe("round-trip", "200"), "commands/s"),
-        Figure("kafka-demo", "`accelerator demo` over Kafka (8 workers)", probe("demo"), "s"),
+        Figure("kafka-demo", "`accelerator demo` over Kafka, workers up", probe("demo"), "s"),
     ]  # fmt: skip
 
 
