@@ -202,7 +202,8 @@ def _offsets(
 ) -> Offsets:
     """kafka-python 3.0.12 leaves out of ListOffsets a partition whose leader it does not know
     at that moment (just after a broker restart) and then fails with a KeyError for it, where
-    the Java client asks again: ask again here, so long, while the broker comes back."""
+    the Java client asks again: ask again here, so long, while the broker comes back. A broker
+    that does not answer in time is not asked again: that is one line at once."""
 
     def attempt() -> Offsets:
         try:
@@ -210,13 +211,14 @@ def _offsets(
         except KeyError as missing:
             raise _Missing(f"no leader known yet for {missing.args[0]}") from None
         except KafkaTimeoutError as error:
-            raise _Missing(str(error)) from error
+            raise Unavailable(give_up) from error
 
+    give_up = f"kafka: the broker did not say where the topics {what}; is it up?"
     return patiently(
         f"kafka: asking where {len(partitions)} partition(s) {what}",
         attempt,
         seconds,
-        f"kafka: the broker did not say where the topics {what}; is it up?",
+        give_up,
     )
 
 

@@ -114,8 +114,10 @@ class Subjects:
         found: dict[str, Subject] = {}
         for key, state in session.exec(query):
             kept = self.kept.pop(key, None)  # out while it is folded: a failed batch leaves none
-            unchanged = kept is not None and kept[0] == state
-            found[key] = kept[1] if kept is not None and unchanged else Subject.model_validate_json(state)
+            if kept is not None and kept[0] == state:
+                found[key] = kept[1]
+            else:
+                found[key] = Subject.model_validate_json(state)
         return found
 
     def keep(self, written: dict[str, tuple[str, Subject]]) -> None:
@@ -177,7 +179,7 @@ class ProjectorWorker:
         # A member killed between its PostgreSQL commit and the group's offsets left the group
         # behind PostgreSQL: with nothing more to read there, only this moves the group on (or
         # lag, status and settle would wait for it for ever, and the watchdog end it again).
-        self.resumed = {tp: at for tp, at in stored.items() if tp in set(assigned)}
+        self.resumed = stored  # positions() gave only the partitions assigned
         log.info(
             "%s: given %s partition(s), read from their positions in PostgreSQL",
             self.entry.name,

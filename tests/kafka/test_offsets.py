@@ -32,3 +32,19 @@ def test_a_leader_that_never_comes_back_is_one_line_in_time() -> None:
         Unavailable, match="^kafka: the broker did not say where the topics end; is it up\\?$"
     ):
         _offsets(ask, PARTITIONS, 0.5, "end")
+
+
+def test_a_broker_that_does_not_answer_in_time_is_one_line_at_once() -> None:
+    from kafka.errors import KafkaTimeoutError
+
+    asked: list[str] = []
+
+    def ask(partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
+        asked.append("asked")
+        raise KafkaTimeoutError("Failed to get offsets by timestamps in 30000 ms")
+
+    with pytest.raises(
+        Unavailable, match="^kafka: the broker did not say where the topics start; is it up\\?$"
+    ):
+        _offsets(ask, PARTITIONS, 30, "start")
+    assert asked == ["asked"]  # not asked again for 30 s: its own wait was the broker's time
