@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from types import FrameType
 from typing import TYPE_CHECKING
 
+from accelerator.heap import tune_for_long_work
 from accelerator.kafka.topics import Names
 from accelerator.settings import Settings
 from services.consumers import CONSUMERS, Consumer, Deliveries, Projection
@@ -97,6 +98,7 @@ def run(name: str, settings: Settings) -> None:
     if name == "scheduler":
         from accelerator.kafka import scheduler
 
+        tune_for_long_work()
         scheduler.run(settings, stop.keep_going)
         return
     backoff = 1.0
@@ -104,6 +106,7 @@ def run(name: str, settings: Settings) -> None:
         worker = None
         try:
             worker = _looping_worker(name, settings)
+            tune_for_long_work()  # what start-up built is never walked again
             backoff = 1.0
             worker.run(stop.keep_going)
         except Exception as error:  # the broker went away, a transaction was fenced: start over
