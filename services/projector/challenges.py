@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from events import ideas as idea_events
 from events import programme as pr
@@ -52,20 +52,20 @@ class ChallengeView(BaseModel):
     status: str = "scheduled"
     description: str = ""
     context: str = ""
-    solution_types: list[str] = []
-    goals: list[str] = []
-    offer: Offer = Offer()
-    eligibility: Eligibility = Eligibility()
-    criteria: list[Criterion] = []
-    timeline: list[TimelineEntry] = []
+    solution_types: list[str] = Field(default_factory=list)
+    goals: list[str] = Field(default_factory=list)
+    offer: Offer = Field(default_factory=Offer)
+    eligibility: Eligibility = Field(default_factory=Eligibility)
+    criteria: list[Criterion] = Field(default_factory=list)
+    timeline: list[TimelineEntry] = Field(default_factory=list)
     questions_to: str | None = None
-    tracks: list[str] = ["accelerator"]
+    tracks: list[str] = Field(default_factory=lambda: ["accelerator"])
     published_at: datetime | None = None
     updated_at: datetime | None = None
-    amendments: list[AmendmentView] = []
+    amendments: list[AmendmentView] = Field(default_factory=list)
     questions: int = 0
-    answers: list[AnswerView] = []
-    ideas: dict[str, IdeaView] = {}
+    answers: list[AnswerView] = Field(default_factory=list)
+    ideas: dict[str, IdeaView] = Field(default_factory=dict)
 
 
 FRAMING = frozenset(

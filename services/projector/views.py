@@ -59,8 +59,8 @@ class ProcurementView(BaseModel):
 class OutcomeView(BaseModel):
     """What followed the pilot: the end of the funnel."""
 
-    procurements: list[ProcurementView] = []
-    rolled_out_to: list[str] = []
+    procurements: list[ProcurementView] = Field(default_factory=list)
+    rolled_out_to: list[str] = Field(default_factory=list)
     stopped: str | None = None
     """The reason, when the follow-up was stopped."""
 
