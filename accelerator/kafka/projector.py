@@ -57,7 +57,8 @@ class SubjectRow(SQLModel, table=True):
 
     subject: str = Field(primary_key=True)
     state: str
-    """`Subject.dump()` as JSON: its views, each stream's next version, its early events."""
+    """`Subject.state()`: each stream's next version and its early events (the views are in
+    their own rows; a state stored before had them in it too)."""
 
 
 class PositionRow(SQLModel, table=True):
@@ -112,12 +113,19 @@ class Subjects:
             .with_for_update()
         )
         found: dict[str, Subject] = {}
+        parsed: dict[str, Subject] = {}
         for key, state in session.exec(query):
             kept = self.kept.pop(key, None)  # out while it is folded: a failed batch leaves none
             if kept is not None and kept[0] == state:
                 found[key] = kept[1]
             else:
-                found[key] = Subject.model_validate_json(state)
+                parsed[key] = Subject.model_validate_json(state)
+        if parsed:  # their views, as the same transactions wrote them (the rows are locked above)
+            keys = sorted(parsed)
+            startups = read_model.startups_by_id(session, keys)
+            challenges = read_model.challenges_by_id(session, keys)
+            for key, subject in parsed.items():
+                found[key] = subject.with_views(startups.get(key), challenges.get(key))
         return found
 
     def keep(self, written: dict[str, tuple[str, Subject]]) -> None:
@@ -213,7 +221,7 @@ class ProjectorWorker:
                 self.dlq.flush()
             read_model.save_startups(session, (s.startup for s in changed.values() if s.startup))
             read_model.save_challenges(session, (s.challenge for s in changed.values() if s.challenge))
-            written = {key: (s.model_dump_json(), s) for key, s in changed.items()}
+            written = {key: (s.state(), s) for key, s in changed.items()}
             rows = [{"subject": key, "state": state} for key, (state, _s) in written.items()]
             if rows:
                 session.connection().execute(UPSERT_SUBJECT, rows)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from events import CATALOGUE, CloudEvent, parse
 from events.applications import ApplicationSubmitted
@@ -29,19 +29,25 @@ UNSHOWN = {CohortStarted.event_type(), PaymentsExported.event_type()} | {
 }
 """Events no view shows (a cohort's start, a programme's SEPA file, a city's webhook
 subscriptions): taken in order and dropped, never kept waiting for a view that never comes."""
+VIEWLESS = CREATORS | UNSHOWN
+"""Events taken before the subject has a view."""
+VIEWS = {"startup", "challenge"}
 
 
 class Subject(BaseModel):
     subject: str
     startup: StartupView | None = None
     challenge: ChallengeView | None = None
-    next_version: dict[str, int] = {}
-    early: list[CloudEvent] = []
+    next_version: dict[str, int] = Field(default_factory=dict)
+    early: list[CloudEvent] = Field(default_factory=list)
 
     def receive(self, ce: CloudEvent) -> bool:
         """Take one event in; True if the views changed."""
         if (ce.streamversion or 0) < self._expected(ce) or any(e.id == ce.id for e in self.early):
             return False  # a duplicate: already applied, or already waiting
+        if not self.early and self._ready(ce):  # the usual case: in order, nothing waiting
+            self._apply(ce)
+            return True
         self.early.append(ce)
         changed = False
         while ready := next((e for e in self.early if self._ready(e)), None):
@@ -68,7 +74,7 @@ class Subject(BaseModel):
             in_order = (ce.streamversion or 0) >= self._expected(ce)
         else:
             in_order = ce.streamversion == self._expected(ce)
-        viewed = ce.type in CREATORS | UNSHOWN or self.startup is not None or self.challenge is not None
+        viewed = ce.type in VIEWLESS or self.startup is not None or self.challenge is not None
         return in_order and viewed
 
     def _apply(self, ce: CloudEvent) -> None:
@@ -81,3 +87,13 @@ class Subject(BaseModel):
 
     def dump(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
+
+    def state(self) -> str:
+        """What a projector stores beside the views: the subject without them (they are in
+        their own rows, written in the same transaction; `with_views` puts them back)."""
+        return self.model_dump_json(exclude=VIEWS)
+
+    def with_views(self, startup: StartupView | None, challenge: ChallengeView | None) -> Subject:
+        """This stored state with its views (a state stored with its views keeps them)."""
+        self.startup, self.challenge = startup or self.startup, challenge or self.challenge
+        return self

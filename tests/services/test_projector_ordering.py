@@ -92,15 +92,39 @@ def shared_in_order(arrived: list[CloudEvent], subject: str) -> list[CloudEvent]
 
 def receive(subject: Subject, arrived: list[CloudEvent], reload_every: int) -> Subject:
     """Deliver one by one; every few events the subject is stored and read back, as the Kafka
-    table does between batches."""
+    projector does between batches."""
     seen: set[str] = set()
     for number, ce in enumerate(arrived, start=1):
         describe(subject, ce, seen)
         subject.receive(ce)
         seen.add(ce.id)
         if reload_every and number % reload_every == 0:
-            subject = Subject.model_validate(subject.dump())
+            subject = read_back(subject, stored_with_views=number // reload_every % 2 == 0)
     return subject
+
+
+def read_back(subject: Subject, stored_with_views: bool) -> Subject:
+    """Stored as the Kafka projector stores it (its state in one row, each view in its own) and
+    read back; `stored_with_views`: a state written before, with the views in it too."""
+    startup = StartupView.model_validate_json(subject.startup.model_dump_json()) if subject.startup else None
+    challenge = (
+        ChallengeView.model_validate_json(subject.challenge.model_dump_json()) if subject.challenge else None
+    )
+    state = subject.model_dump_json() if stored_with_views else subject.state()
+    if currently_in_test_context():
+        event(f"read back: a state stored {'with' if stored_with_views else 'without'} its views")
+    return Subject.model_validate_json(state).with_views(startup, challenge)
+
+
+def test_a_subject_is_stored_without_its_views_and_read_back_equal(
+    log: dict[str, list[CloudEvent]],
+) -> None:
+    subject_id = next(s for s in sorted(log) if s.startswith("st-"))
+    subject = receive(Subject(subject=subject_id), log[subject_id], reload_every=0)
+    assert subject.startup is not None
+    assert '"startup"' not in subject.state() and '"challenge"' not in subject.state()
+    assert read_back(subject, stored_with_views=False) == subject
+    assert read_back(subject, stored_with_views=True) == subject
 
 
 def describe(subject: Subject, ce: CloudEvent, seen: set[str]) -> None:
