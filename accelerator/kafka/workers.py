@@ -172,7 +172,7 @@ def _json(value: object) -> str:
 
 def spawn(name: str, settings: Settings) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "accelerator.cli", "worker", name],
+        [sys.executable, "-m", "accelerator.kafka", name],
         env=environment(settings),
         preexec_fn=_die_with_parent,
     )
