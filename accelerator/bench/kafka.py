@@ -14,6 +14,7 @@ deploy/postgres.sh). Every run gets its own topic prefix and PostgreSQL database
 from __future__ import annotations
 
 import asyncio
+import atexit
 import sqlite3
 import subprocess
 import tempfile
@@ -47,7 +48,22 @@ def namespace(tag: str = "") -> Settings:
     if secured(settings):  # each worker its own principal, as in production
         settings = with_own_principals(settings, Path(tempfile.mkdtemp(prefix="accelerator-bench-")))
     create_topics(settings)
+    atexit.register(_remove, settings)  # a figure is a process of its own: its namespace goes with it
     return settings
+
+
+def _remove(settings: Settings) -> None:
+    """The namespace's topics, principals and ACLs off the broker, so that the next run does not
+    pay for them (the broker checks each request against every ACL)."""
+    from kafka.errors import KafkaError
+
+    from accelerator.kafka.principals import remove_namespace
+    from accelerator.runtime import Unavailable
+
+    try:
+        remove_namespace(settings.model_copy(update={"kafka_wait_seconds": 5}))
+    except (Unavailable, KafkaError, OSError) as error:
+        print(f"bench: namespace {settings.topic_prefix} left on the broker: {error}")
 
 
 def preload(settings: Settings, store: Path, events: int) -> int:

@@ -123,6 +123,38 @@ def remove_partner(settings: Settings, role: str) -> int:
         client.close()
 
 
+def remove_namespace(settings: Settings) -> tuple[int, int]:
+    """Everything a namespace of its own (a test's, a benchmark's: a topic prefix) put on the
+    broker: its principals' ACLs and credentials, then its topics. Returns (ACLs, topics).
+
+    The broker checks every request against its ACLs, and each namespace adds about 150: the
+    24,000 that earlier ones had left on a long-lived broker took it from 6.1 to 7.9 s of CPU
+    in 10 s for the same 50 commands/s (bench/NOTES.md)."""
+    prefix = settings.topic_prefix
+    if not prefix:
+        raise ValueError("topic_prefix: only a namespace of its own (a prefix) is removed, never the default")
+    client = admin(settings, ADMIN)
+    try:
+        removed = 0
+        if secured(settings):
+            users = sorted(user for user in principals(client) if user.startswith(prefix))
+            for user in users:
+                found = acls(client, user)
+                if found:
+                    client.delete_acls([_filter(acl) for acl in found])
+                removed += len(found)
+            if users:
+                client.alter_user_scram_credentials(
+                    [UserScramCredentialDeletion(user, ScramMechanism.SCRAM_SHA_512) for user in users]
+                )
+        topics = sorted(topic for topic in client.list_topics() if topic.startswith(prefix))
+        if topics:
+            client.delete_topics(topics)
+        return removed, len(topics)
+    finally:
+        client.close()
+
+
 def _city_topic(client: KafkaAdminClient, settings: Settings, name: str) -> None:
     topic = Names(settings.topic_prefix).city(name)
     if topic not in client.list_topics():
