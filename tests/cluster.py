@@ -8,13 +8,10 @@ import socket
 from pathlib import Path
 
 import pytest
-from kafka.errors import KafkaError
 from sqlalchemy.engine import make_url
 
 from accelerator.kafka import cluster
 from accelerator.kafka.cluster import ROOT, broker
-from accelerator.kafka.principals import remove_namespace
-from accelerator.runtime import Unavailable
 from accelerator.settings import Settings
 
 __all__ = ["ROOT", "Cluster", "broker", "require_servers"]
@@ -50,31 +47,7 @@ def require_servers() -> None:
     pytest.skip(message)
 
 
-MADE: list[Settings] = []
-"""The namespaces the tests made and have not removed yet."""
-
-
 class Cluster(cluster.Cluster):
     def __init__(self, logs: Path, provision: bool = True, **overrides: object) -> None:
         require_servers()
         super().__init__(logs, None, provision, **overrides)
-        MADE.append(self.settings)
-
-    def stop(self) -> None:
-        super().stop()
-        remove(self.settings)
-
-
-def remove(settings: Settings) -> None:
-    """Its topics, principals and ACLs off the shared broker (each namespace adds ~150 ACLs,
-    and the broker checks every request against them all); a broker that is away keeps them."""
-    if settings not in MADE:
-        return
-    MADE.remove(settings)
-    host, _, port = settings.kafka_bootstrap_servers.split(",")[0].rpartition(":")
-    if not reachable(host, int(port)):
-        return
-    try:
-        remove_namespace(settings.model_copy(update={"kafka_wait_seconds": 5}))
-    except (Unavailable, KafkaError, OSError) as error:
-        print(f"namespace {settings.topic_prefix} left on the broker: {error}")

@@ -13,14 +13,8 @@ from accelerator.embedded.runtime import EmbeddedRuntime
 from accelerator.runtime import Runtime
 from accelerator.settings import Settings
 from services.kernel import PROGRAMME_TZ, VirtualClock
-from tests.cluster import MADE, Cluster, remove
+from tests.cluster import Cluster
 from tests.fakes import at
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """The namespaces of clusters that were never stopped leave the broker too."""
-    for settings in list(MADE):
-        remove(settings)
 
 
 @pytest.fixture
