@@ -53,8 +53,8 @@ def namespace(tag: str = "") -> Settings:
 
 
 def _remove(settings: Settings) -> None:
-    """The namespace's topics, principals and ACLs off the broker, so that the next run does not
-    pay for them (the broker checks each request against every ACL)."""
+    """The namespace's topics and ACLs off the broker, so that the next run does not pay for them
+    (the broker checks each request against every ACL)."""
     from kafka.errors import KafkaError
 
     from accelerator.kafka.principals import remove_namespace

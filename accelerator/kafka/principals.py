@@ -111,14 +111,12 @@ def remove_partner(settings: Settings, role: str) -> int:
     user = username(settings, role)
     client = admin(settings, ADMIN)
     try:
-        current = acls(client, user)
-        if current:
-            client.delete_acls([_filter(acl) for acl in current])
+        revoked = _delete(client, acls(client, user))
         if user in principals(client):
             client.alter_user_scram_credentials(
                 [UserScramCredentialDeletion(user, ScramMechanism.SCRAM_SHA_512)]
             )
-        return len(current)
+        return revoked
     finally:
         client.close()
 
@@ -139,12 +137,8 @@ def remove_namespace(settings: Settings) -> tuple[int, int]:
     try:
         removed = 0
         if secured(settings):
-            users = sorted(user for user in principals(client) if user.startswith(prefix))
-            for user in users:
-                found = acls(client, user)
-                if found:
-                    client.delete_acls([_filter(acl) for acl in found])
-                removed += len(found)
+            for user in sorted(user for user in principals(client) if user.startswith(prefix)):
+                removed += _delete(client, acls(client, user))
         topics = sorted(topic for topic in client.list_topics() if topic.startswith(prefix))
         if topics:
             client.delete_topics(topics)
@@ -193,6 +187,13 @@ def acls(client: KafkaAdminClient, user: str | None = None) -> list[ACL]:
     return list(found)
 
 
+def _delete(client: KafkaAdminClient, found: list[ACL]) -> int:
+    """These ACLs off the broker (one request, none for none); how many."""
+    if found:
+        client.delete_acls([_filter(acl) for acl in found])
+    return len(found)
+
+
 def _filter(found: ACL) -> ACLFilter:
     pattern = found.resource_pattern
     return ACLFilter(
@@ -215,9 +216,7 @@ def sync(client: KafkaAdminClient, user: str, declared: list[Grant]) -> tuple[in
         failed = result.get("failed") if isinstance(result, dict) else None
         if failed:
             raise Unavailable(f"kafka: could not create ACLs for {user}: {failed[0]}")
-    if extra:
-        client.delete_acls([_filter(found) for found in extra])
-    return len(missing), len(extra)
+    return len(missing), _delete(client, extra)
 
 
 def _key(found: ACL) -> tuple[object, ...]:
