@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -61,15 +61,21 @@ class RebuildReport:
         """Record how a replayed view and a stored one differ, if they do."""
         if (fresh is None and stored is None) or fresh == stored:
             return
-        self.different += 1
-        if len(self.differences) >= SHOWN:
-            return
         if stored is None:
-            self.differences.append(f"{kind} {key}: missing from the read model")
+            self.missing(kind, key)
         elif fresh is None:
-            self.differences.append(f"{kind} {key}: in the read model but not in the log")
+            self._differs(lambda: f"{kind} {key}: in the read model but not in the log")
         else:
-            self.differences.append(f"{kind} {key}: differs from the replayed log ({_fields(fresh, stored)})")
+            self._differs(lambda: f"{kind} {key}: differs from the replayed log ({_fields(fresh, stored)})")
+
+    def missing(self, kind: str, key: str) -> None:
+        """A replayed view the read model does not have."""
+        self._differs(lambda: f"{kind} {key}: missing from the read model")
+
+    def _differs(self, line: Callable[[], str]) -> None:
+        self.different += 1
+        if len(self.differences) < SHOWN:
+            self.differences.append(line())
 
 
 def rebuild(runtime: Runtime, repair: bool = False, advance: Advance = silent) -> RebuildReport:

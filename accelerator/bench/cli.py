@@ -135,13 +135,16 @@ def targets(results: Results, kafka: bool) -> list[str]:
 
     speed = results.paired_ratio("rebuild", "peer", "events/s")
     cpu = results.median_extra("peer", "cpu_s") / results.median_extra("rebuild", "cpu_s")
-    memory = results.median("rebuild", "rss_mb") / results.median("peer", "rss_mb")
+    # A rebuild of a long log folds in helper processes: memory is that of the whole group (PSS).
+    memory = results.median_extra("rebuild", "pss_mb") / results.median_extra("peer", "pss_mb")
     show, as_of, page = (results.median(key) for key in ("show", "as-of", "page"))
     found = [
         line(
             "rebuild >= 2x eventsourcing (events/s)", f"{speed:.2f}x (in CPU seconds: {cpu:.2f}x)", speed >= 2
         ),
-        line("rebuild peak RSS <= 2x eventsourcing's", f"{memory:.2f}x", memory <= 2),
+        line(
+            "rebuild peak memory (PSS, helpers included) <= 2x eventsourcing's", f"{memory:.2f}x", memory <= 2
+        ),
         line("`show` <= 50 ms", f"{show * 1000:.1f} ms", show <= 0.05),
         line("`show --as-of` <= 50 ms", f"{as_of * 1000:.1f} ms", as_of <= 0.05),
         line("`startups` first page <= 200 ms", f"{page * 1000:.1f} ms", page <= 0.2),

@@ -7,17 +7,26 @@ with its stored row as they meet (a merge). With `repair`, the views that differ
 written in batches, and the projector's position set to the head, all in one transaction
 that holds the write lock: the read model is either the old one or the log's, never half.
 Memory stays flat whatever the log's size. The fold is the projector's
-(services/projector/views.py): views of different subjects never depend on each other.
+(services/projector/views.py): views of different subjects never depend on each other, so a
+long log is folded by helper processes, one per core, each a piece of the subjects at a time
+(the log up to the head never changes: they read it beside the snapshot); the merge, the
+comparison and every write stay in this process, in key order, in its one transaction.
 
 Plain `sqlite3`, no ORM: a rebuild is the store's biggest job and stays small in memory.
 """
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
 import os
+import signal
 import sqlite3
-from collections.abc import Iterator
-from itertools import groupby
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from itertools import groupby, islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -30,21 +39,33 @@ from services.projector.views import ChallengeView, Projection, StartupView
 
 BATCH = 1_000
 PROJECTOR = "projector"
+PIECE = 10_000
+"""About this many events make one piece of work for a helper (a few MB of rows in flight)."""
+HELPED_FROM = 50_000
+"""A log this long is folded by helpers; a shorter one here (starting them costs more)."""
+Row = dict[str, Any]
+Folded = tuple[str, int, int, Row | None, Row | None]
+"""One subject replayed: its id, its events, how many were unreadable, its views' rows."""
 KINDS: dict[str, Any] = {
     "startup": ("startup_view", "startup_id", StartupView, UPSERT_STARTUP, startup_row),
     "challenge": ("challenge_view", "challenge_id", ChallengeView, UPSERT_CHALLENGE, challenge_row),
 }
 
 
-def rebuild(path: Path, repair: bool = False, advance: Advance = silent) -> RebuildReport:
+def rebuild(
+    path: Path, repair: bool = False, advance: Advance = silent, helpers: int | None = None
+) -> RebuildReport:
     """Replay the store's log into fresh views, compare them with the read model, and with
-    `repair` replace the views that differ. Raises `StoreError` for a file that is not one."""
+    `repair` replace the views that differ. Raises `StoreError` for a file that is not one.
+    `helpers`: processes that fold (default: one per core for a long log; under 2: none)."""
     connection = _connect(path, repair)
     try:
         connection.execute("BEGIN IMMEDIATE" if repair else "BEGIN")  # one snapshot of both
         head = connection.execute("SELECT COALESCE(MAX(position), 0) FROM event_log").fetchone()[0]
         advance(0, total=head)
-        report = _Merge(connection, repair).run(head, advance)
+        helpers = _helpers(head) if helpers is None else helpers
+        folded = _helped(path, connection, head, helpers) if helpers > 1 else _fold(_events(connection, head))
+        report = _Merge(connection, repair).run(folded, advance)
         if repair:
             _move_projector(connection, head)
         connection.execute("COMMIT")
@@ -66,54 +87,50 @@ class _Merge:
         self.stored = {kind: _Cursor(connection, kind) for kind in KINDS}
         self.writes: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KINDS}
 
-    def run(self, head: int, advance: Advance) -> RebuildReport:
-        for subject, events in groupby(_events(self.connection, head), key=lambda row: row[0]):
-            projection, count = Projection(), 0
-            for _subject, raw in events:
-                count += 1
-                try:
-                    event, time = read(raw)
-                except ValueError:
-                    self.report.unreadable += 1  # the projector dead-lettered it: no view took it
-                    continue
-                projection.apply(event, time)
+    def run(self, folded: Iterable[Folded], advance: Advance) -> RebuildReport:
+        for subject, count, unreadable, startup, challenge in folded:
             self.report.events += count
-            self._meet("startup", subject, projection.startups.get(subject))
-            self._meet("challenge", subject, projection.challenges.get(subject))
+            self.report.unreadable += unreadable
+            self._meet("startup", subject, startup)
+            self._meet("challenge", subject, challenge)
             advance(count)
         for kind in KINDS:
             self._drain(kind, None)
             self._flush(kind)
         return self.report
 
-    def _meet(self, kind: str, key: str, fresh: StartupView | ChallengeView | None) -> None:
-        """Compare a replayed view with its stored row, as the walk reaches its key."""
+    def _meet(self, kind: str, key: str, row: Row | None) -> None:
+        """Compare a replayed view's row with the stored one, as the walk reaches its key."""
         stored = self.stored[kind]
         self._drain(kind, key)
         json = stored.take() if stored.key == key else None
-        if fresh is None and json is None:
+        if row is None and json is None:
             return
-        if fresh is not None:
+        if row is not None:
             self._count(kind)
-        row = KINDS[kind][4](fresh) if fresh is not None else None
         if row is None or row["view"] != json:
-            self._differ(kind, key, fresh, row, json)
+            self._differ(kind, key, row, json)
 
     def _drain(self, kind: str, before: str | None) -> None:
         """Stored rows with keys before `before` (None: all left) were not replayed."""
         stored = self.stored[kind]
         while stored.key is not None and (before is None or stored.key < before):
             key = stored.key
-            self._differ(kind, key, None, None, stored.take())
+            self._differ(kind, key, None, stored.take())
 
     def _count(self, kind: str) -> None:
         setattr(self.report, f"{kind}s", getattr(self.report, f"{kind}s") + 1)
 
-    def _differ(self, kind: str, key: str, fresh: Any, row: dict[str, Any] | None, json: str | None) -> None:
-        stored = KINDS[kind][2].model_validate_json(json) if json is not None else None
-        if fresh == stored:
-            return  # the same view, written another way (e.g. 10000 for 10000.00)
-        self.report.compare(kind, key, fresh, stored)
+    def _differ(self, kind: str, key: str, row: Row | None, json: str | None) -> None:
+        model = KINDS[kind][2]
+        if json is None:
+            self.report.missing(kind, key)
+        else:
+            fresh = model.model_validate_json(row["view"]) if row is not None else None
+            stored = model.model_validate_json(json)
+            if fresh == stored:
+                return  # the same view, written another way (e.g. 10000 for 10000.00)
+            self.report.compare(kind, key, fresh, stored)
         if self.repair:
             self.writes[kind].append(row if row is not None else {KINDS[kind][1]: key, "delete": True})
             if len(self.writes[kind]) >= BATCH:
@@ -160,6 +177,93 @@ def _events(connection: sqlite3.Connection, head: int) -> Iterator[tuple[str, st
     )
     while page := rows.fetchmany(BATCH):
         yield from page
+
+
+def _fold(rows: Iterable[tuple[str, str]]) -> Iterator[Folded]:
+    """Each subject's events, in order, folded alone into its views' rows."""
+    for subject, events in groupby(rows, key=itemgetter(0)):
+        projection, count, unreadable = Projection(), 0, 0
+        for _subject, raw in events:
+            count += 1
+            try:
+                event, time = read(raw)
+            except ValueError:
+                unreadable += 1  # the projector dead-lettered it: no view took it
+                continue
+            projection.apply(event, time)
+        startup, challenge = projection.startups.get(subject), projection.challenges.get(subject)
+        yield (
+            subject,
+            count,
+            unreadable,
+            startup_row(startup) if startup is not None else None,
+            challenge_row(challenge) if challenge is not None else None,
+        )
+
+
+def _helpers(head: int) -> int:
+    """One folder per core this process may run on, for a long log; none for a short one."""
+    return len(os.sched_getaffinity(0)) if head >= HELPED_FROM else 1
+
+
+def _helped(path: Path, connection: sqlite3.Connection, head: int, helpers: int) -> Iterator[Folded]:
+    """The same as `_fold` over the whole log, folded by `helpers` processes a piece at a time.
+
+    Pieces are handed out in key order, a few ahead of the one being merged, and taken back in
+    that order: at most `2 * helpers` pieces' rows are in flight, whatever the log's size. A
+    helper that dies (killed, out of memory) ends the rebuild with an error, nothing written."""
+    pieces = _pieces(connection, head)
+    gc.freeze()  # what the helpers inherit is never walked by their collector (nor copied for it)
+    try:
+        pool = ProcessPoolExecutor(helpers, multiprocessing.get_context("fork"), _open_log, (str(path),))
+    finally:
+        gc.unfreeze()
+    try:
+        pending = deque(pool.submit(_fold_piece, head, *piece) for piece in islice(pieces, 2 * helpers))
+        while pending:
+            done = pending.popleft().result()
+            pending.extend(pool.submit(_fold_piece, head, *piece) for piece in islice(pieces, 1))
+            yield from done
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _pieces(connection: sqlite3.Connection, head: int) -> Iterator[tuple[str, str]]:
+    """The subjects cut into ranges (first, last) of about PIECE events each, in key order."""
+    counts = connection.execute(
+        "SELECT subject, COUNT(*) FROM event_log WHERE position <= ? GROUP BY subject ORDER BY subject",
+        (head,),
+    ).fetchall()  # a row per subject; read at once, the connection goes on to the merge
+    first, size = None, 0
+    for subject, count in counts:
+        first = subject if first is None else first
+        size += count
+        if size >= PIECE:
+            yield first, subject
+            first, size = None, 0
+    if first is not None:
+        yield first, subject
+
+
+_log: sqlite3.Connection | None = None
+"""A helper's own read-only connection to the log."""
+
+
+def _open_log(path: str) -> None:
+    global _log
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the rebuild's to handle: it ends them
+    _log = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, timeout=30)
+
+
+def _fold_piece(head: int, first: str, last: str) -> list[Folded]:
+    """In a helper: one piece's subjects folded (the log up to the head never changes)."""
+    assert _log is not None, "a helper's connection is opened when it starts"
+    rows = _log.execute(
+        "SELECT subject, envelope FROM event_log WHERE subject BETWEEN ? AND ? AND position <= ? "
+        "ORDER BY subject, position",
+        (first, last, head),
+    )
+    return list(_fold(rows))
 
 
 def _move_projector(connection: sqlite3.Connection, head: int) -> None:

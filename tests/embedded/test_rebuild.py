@@ -1,5 +1,6 @@
 """`rebuild` on the embedded store: one streaming pass that finds, names and repairs every view
-that is not the log's, and leaves the read model alone when it is."""
+that is not the log's, and leaves the read model alone when it is. Every test runs twice: folded
+in the process, and by helper processes in pieces of two events (as a long log is)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,23 @@ from pathlib import Path
 import pytest
 
 from accelerator import queries
+from accelerator.embedded import rebuild as rebuilding
 from accelerator.embedded.files import SCHEMA_VERSION, open_engine
 from accelerator.embedded.migrations import LISTING_INDEXES
 from accelerator.embedded.rebuild import rebuild
 from accelerator.embedded.runtime import EmbeddedRuntime
 from services.kernel import VirtualClock
 from tests import builders as b
+from tests.conftest import DemoRun
 from tests.embedded.test_runtime import accelerate_parkly
+
+
+@pytest.fixture(autouse=True, params=["in this process", "by helpers"])
+def folded(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    if request.param == "by helpers":
+        monkeypatch.setattr(rebuilding, "_helpers", lambda _head: 2)
+        monkeypatch.setattr(rebuilding, "PIECE", 2)
+    return str(request.param)
 
 
 @pytest.fixture
@@ -94,3 +105,43 @@ def test_a_store_of_the_previous_version_gets_its_indexes(store: Path) -> None:
 def test_a_missing_store_is_a_one_line_error(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="does not exist"):
         rebuild(tmp_path / "nowhere.db")
+
+
+def demo_store(demo: DemoRun, folder: Path) -> Path:
+    """A copy of the finished demo's store with an empty read model."""
+    folder.mkdir()
+    copy = folder / "demo.db"
+    original = Path(demo.runtime.engine.url.database or "")  # type: ignore[attr-defined]
+    with sqlite3.connect(original) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    sql(copy, "DELETE FROM startup_view")
+    sql(copy, "DELETE FROM challenge_view")
+    return copy
+
+
+@pytest.mark.parametrize("piece", [1, 7, 60, 10_000])
+def test_helpers_folding_pieces_of_any_size_give_the_views_this_process_gives(
+    embedded_demo: DemoRun, tmp_path: Path, piece: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here, helped = (
+        demo_store(embedded_demo, tmp_path / "here"),
+        demo_store(embedded_demo, tmp_path / "helped"),
+    )
+    alone = rebuild(here, repair=True, helpers=1)
+    monkeypatch.setattr(rebuilding, "PIECE", piece)
+    together = rebuild(helped, repair=True, helpers=2)
+    original = Path(embedded_demo.runtime.engine.url.database or "")  # type: ignore[attr-defined]
+    views = sql(original, "SELECT (SELECT COUNT(*) FROM startup_view), (SELECT COUNT(*) FROM challenge_view)")
+    assert together == alone and [(alone.startups, alone.challenges)] == views
+    assert alone.different == alone.startups + alone.challenges  # each missing, each written
+    for table in ("startup_view", "challenge_view", "tracking"):
+        assert sql(helped, f"SELECT * FROM {table} ORDER BY 1") == sql(
+            here, f"SELECT * FROM {table} ORDER BY 1"
+        )
+    assert rebuild(helped, helpers=2).matches
+
+
+def test_an_event_nobody_can_read_is_counted_by_the_helpers_too(store: Path) -> None:
+    sql(store, "UPDATE event_log SET envelope = '{\"type\": 1}' WHERE position = 2")
+    report = rebuild(store, helpers=2)
+    assert report.unreadable == 1 and report.events == sql(store, "SELECT COUNT(*) FROM event_log")[0][0]
