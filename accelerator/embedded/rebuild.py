@@ -43,6 +43,8 @@ PIECE = 10_000
 """About this many events make one piece of work for a helper (a few MB of rows in flight)."""
 HELPED_FROM = 50_000
 """A log this long is folded by helpers; a shorter one here (starting them costs more)."""
+CACHE_KIB = 16 * 1024
+"""The rebuild's SQLite page cache."""
 Row = dict[str, Any]
 Folded = tuple[str, int, int, Row | None, Row | None]
 """One subject replayed: its id, its events, how many were unreadable, its views' rows."""
@@ -289,6 +291,9 @@ def _connect(path: Path, writable: bool) -> sqlite3.Connection:
     target = str(path) if can_write else f"file:{path}?mode=ro"
     connection = sqlite3.connect(target, uri=not can_write, isolation_level=None, timeout=30)
     connection.execute("PRAGMA synchronous=NORMAL")
+    # A repair's rows land in the listing indexes all over the file: with SQLite's default page
+    # cache (2 MiB) a million-event store read their pages back for every batch (bench/NOTES.md).
+    connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     return connection
 
 
