@@ -8,9 +8,13 @@ not even import rich for it); `Advance` is what the work calls: `advance(events)
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
+
+REDRAW_SECONDS = 0.1
+"""How often the bar is drawn again while the work goes on."""
 
 
 class Advance(Protocol):
@@ -40,11 +44,18 @@ def events_bar(description: str, total: int | None, show: bool | None = None) ->
         _rate_column(),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
+    # Redrawn by the work itself, not by rich's refresh thread: a process with a thread of its
+    # own may not fork helpers (accelerator/embedded/rebuild.py), and a rebuild at a terminal does.
+    with Progress(*columns, console=Console(stderr=True), transient=False, auto_refresh=False) as bar:
         task = bar.add_task(description, total=total)
+        drawn = time.monotonic()
 
         def advance(done: int, total: int | None = None) -> None:
+            nonlocal drawn
             bar.update(task, advance=done, total=total if total is not None else bar.tasks[0].total)
+            if time.monotonic() - drawn >= REDRAW_SECONDS:
+                bar.refresh()
+                drawn = time.monotonic()
 
         yield advance
 

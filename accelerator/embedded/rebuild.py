@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import signal
 import sqlite3
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -204,8 +205,12 @@ def _fold(rows: Iterable[tuple[str, str]]) -> Iterator[Folded]:
 
 
 def _helpers(head: int) -> int:
-    """One folder per core this process may run on, for a long log; none for a short one."""
-    return len(os.sched_getaffinity(0)) if head >= HELPED_FROM else 1
+    """One folder per core this process may run on, for a long log; none for a short one, nor
+    in a process with threads of its own (a web server's): a lock one of them holds at the fork
+    (SQLite's allocator takes one on every malloc) would stay held in the helper for ever."""
+    if head < HELPED_FROM or threading.active_count() > 1:
+        return 1
+    return len(os.sched_getaffinity(0))
 
 
 def _helped(path: Path, connection: sqlite3.Connection, head: int, helpers: int) -> Iterator[Folded]:

@@ -5,6 +5,7 @@ in the process, and by helper processes in pieces of two events (as a long log i
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from accelerator import queries
 from accelerator.embedded import rebuild as rebuilding
 from accelerator.embedded.files import SCHEMA_VERSION, open_engine
 from accelerator.embedded.migrations import LISTING_INDEXES
+from accelerator.embedded.rebuild import _helpers as helpers_for
 from accelerator.embedded.rebuild import rebuild
 from accelerator.embedded.runtime import EmbeddedRuntime
 from services.kernel import VirtualClock
@@ -145,3 +147,15 @@ def test_an_event_nobody_can_read_is_counted_by_the_helpers_too(store: Path) -> 
     sql(store, "UPDATE event_log SET envelope = '{\"type\": 1}' WHERE position = 2")
     report = rebuild(store, helpers=2)
     assert report.unreadable == 1 and report.events == sql(store, "SELECT COUNT(*) FROM event_log")[0][0]
+
+
+def test_a_long_log_is_folded_here_in_a_process_with_a_thread_of_its_own_or_if_short() -> None:
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)  # a web server's, say
+    other.start()
+    try:
+        assert helpers_for(10 * rebuilding.HELPED_FROM) == 1
+    finally:
+        release.set()
+        other.join()
+    assert helpers_for(rebuilding.HELPED_FROM - 1) == 1
