@@ -136,7 +136,7 @@ def targets(results: Results, kafka: bool) -> list[str]:
     speed = results.paired_ratio("rebuild", "peer", "events/s")
     cpu = results.median_extra("peer", "cpu_s") / results.median_extra("rebuild", "cpu_s")
     # A rebuild of a long log folds in helper processes: memory is that of the whole group (PSS).
-    memory = results.median_extra("rebuild", "pss_mb") / results.median_extra("peer", "pss_mb")
+    memory = results.median("rebuild", "pss_mb") / results.median("peer", "pss_mb")
     show, as_of, page = (results.median(key) for key in ("show", "as-of", "page"))
     found = [
         line(

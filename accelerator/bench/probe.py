@@ -6,15 +6,12 @@ process's peak RSS and CPU time from the operating system when it ends.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import resource
 import shutil
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -38,12 +35,10 @@ def rebuild(store: str, mode: str) -> Result:
         with sqlite3.connect(path) as connection:
             connection.execute("DELETE FROM startup_view")
             connection.execute("DELETE FROM challenge_view")
-    with GroupMemory() as memory:
-        seconds, cpu, report = cpu_timed(lambda: rebuild_store(path, repair=mode == "fresh"))
+    seconds, cpu, report = cpu_timed(lambda: rebuild_store(path, repair=mode == "fresh"))
     if mode == "fresh":
         shutil.rmtree(path.parent)
-    extra = {"cpu_s": cpu, "different": report.different, "startups": report.startups}
-    return seconds, report.events, extra | {"pss_mb": memory.peak_mb}
+    return seconds, report.events, {"cpu_s": cpu, "different": report.different, "startups": report.startups}
 
 
 def peer(store: str) -> Result:
@@ -52,12 +47,9 @@ def peer(store: str) -> Result:
 
     folder = Path(tempfile.mkdtemp())
     views = folder / "views.db"
-    with GroupMemory() as memory:
-        seconds, cpu, count = cpu_timed(
-            lambda: peers.replay(Path(store).with_suffix(".eventsourcing.db"), views)
-        )
+    seconds, cpu, count = cpu_timed(lambda: peers.replay(Path(store).with_suffix(".eventsourcing.db"), views))
     shutil.rmtree(folder)
-    return seconds, count, {"cpu_s": cpu, "pss_mb": memory.peak_mb}
+    return seconds, count, {"cpu_s": cpu}
 
 
 def bare(store: str) -> Result:
@@ -197,51 +189,6 @@ def cpu_timed(work: Callable[[], Any]) -> tuple[float, float, Any]:
 def _cpu() -> float:
     own, helpers = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
     return own.ru_utime + own.ru_stime + helpers.ru_utime + helpers.ru_stime
-
-
-class GroupMemory:
-    """The peak memory of this process and its helper processes together, sampled while the
-    work runs: the sum of their PSS (proportional set size: a page shared by n processes
-    counts 1/n in each, so pages a forked helper shares with its parent count once, where
-    adding their RSS would count them in every process)."""
-
-    INTERVAL = 0.1
-
-    def __init__(self) -> None:
-        self.peak_mb = 0.0
-        self._done = threading.Event()
-        self._sampler = threading.Thread(target=self._sample, daemon=True)
-
-    def __enter__(self) -> GroupMemory:
-        self._sampler.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._done.set()
-        self._sampler.join()
-
-    def _sample(self) -> None:
-        while True:
-            self.peak_mb = max(self.peak_mb, sum(_pss_kb(pid) for pid in _group()) / 1024)
-            if self._done.wait(self.INTERVAL):
-                return
-
-
-def _group() -> list[int]:
-    """This process and its children (threads' children included)."""
-    pids = [os.getpid()]
-    for task in Path("/proc/self/task").iterdir():
-        with contextlib.suppress(OSError):
-            pids += [int(pid) for pid in (task / "children").read_text().split()]
-    return pids
-
-
-def _pss_kb(pid: int) -> int:
-    try:
-        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
-    except OSError:  # it ended between the listing and the reading
-        return 0
-    return next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
 
 
 if __name__ == "__main__":

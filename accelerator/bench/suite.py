@@ -2,7 +2,9 @@
 rounds interleaved (so a noisy neighbour hits every figure alike), medians, ratios, targets.
 
 Each figure is a child process (probe.py, or an `accelerator` command timed from outside);
-its peak RSS and CPU seconds come from `os.wait4`, so memory is the figure's own. The
+its CPU seconds come from `os.wait4` (with those of the helpers it waited for), its peak RSS
+from the probe (VmHWM: the process's own), and the peak PSS of the process with all its
+children (a rebuild's helpers, the Kafka workers) is sampled from here while it runs. The
 table goes to stdout and to bench/results/<date>.md.
 """
 
@@ -16,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,6 +51,8 @@ class Sample:
     count: int
     cpu: float
     rss_mb: float
+    pss_mb: float = 0.0
+    """The peak of the summed PSS of the process and its children (sampled)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def value(self, unit: str) -> float:
@@ -59,14 +64,16 @@ class Sample:
 
 
 def run_child(argv: list[str], timed_inside: bool) -> Sample:
-    """One figure, measured: its timing, the process's CPU seconds (wait4) and its peak RSS
-    (as the probe read it from /proc: `ru_maxrss` would count the forked parent's)."""
+    """One figure, measured: its timing, the process's CPU seconds (wait4), its peak RSS (as
+    the probe read it from /proc: `ru_maxrss` would count the forked parent's) and the peak
+    PSS of its whole group."""
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
         child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=errors)
         assert child.stdout is not None
-        out = child.stdout.read()
-        _pid, status, usage = os.wait4(child.pid, 0)  # the child's own rusage: its peak RSS
+        with GroupMemory(child.pid) as memory:
+            out = child.stdout.read()
+        _pid, status, usage = os.wait4(child.pid, 0)  # the child's own rusage (and its helpers')
         wall = time.perf_counter() - started
         child.returncode = os.waitstatus_to_exitcode(status)
         child.stdout.close()
@@ -79,8 +86,60 @@ def run_child(argv: list[str], timed_inside: bool) -> Sample:
         count=found["count"],
         cpu=usage.ru_utime + usage.ru_stime,
         rss_mb=found["rss_mb"],
+        pss_mb=memory.peak_mb,
         extra=found.get("extra", {}),
     )
+
+
+class GroupMemory:
+    """The peak memory of a process and its children together, sampled while it runs: the sum
+    of their PSS (proportional set size: a page shared by n processes counts 1/n in each, so
+    what a forked helper shares with its parent counts once, where adding their RSS would
+    count it in every process). Sampled from outside: the measured process has no thread of
+    its own (a rebuild forks helpers only then)."""
+
+    INTERVAL = 0.05
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak_mb = 0.0
+        self._done = threading.Event()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> GroupMemory:
+        self._sampler.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._done.set()
+        self._sampler.join()
+
+    def _sample(self) -> None:
+        while True:
+            self.peak_mb = max(self.peak_mb, sum(_pss_kb(pid) for pid in _family(self.pid)) / 1024)
+            if self._done.wait(self.INTERVAL):
+                return
+
+
+def _family(pid: int) -> list[int]:
+    """A process and its descendants, as /proc lists them now."""
+    found, queue = [], [pid]
+    while queue:
+        found.append(current := queue.pop())
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                queue += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:  # it ended meanwhile
+            continue
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    except OSError:  # it ended between the listing and the reading
+        return 0
+    return next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
 
 
 @dataclass
@@ -145,8 +204,9 @@ def render(results: Results, history: History | None, targets: list[str], facts:
         "",
         *(f"- {k}: {v}" for k, v in facts.items()),
         "",
-        "| figure | median | unit | range over runs | process CPU s | peak RSS MiB | extra |",
-        "|---|---:|---|---|---:|---:|---|",
+        "| figure | median | unit | range over runs | process CPU s | peak RSS MiB "
+        "| peak PSS MiB, with children | extra |",
+        "|---|---:|---|---|---:|---:|---:|---|",
     ]
     for figure in results.figures:
         values = [s.value(figure.unit) for s in results.samples[figure.key]]
@@ -154,7 +214,8 @@ def render(results: Results, history: History | None, targets: list[str], facts:
         lines.append(
             f"| {figure.label} | {_num(results.value(figure))} | {figure.unit} | "
             f"{_num(min(values))} to {_num(max(values))} | {results.median(figure.key, 'cpu'):.2f} | "
-            f"{results.median(figure.key, 'rss_mb'):.0f} | {extra} |"
+            f"{results.median(figure.key, 'rss_mb'):.0f} | {results.median(figure.key, 'pss_mb'):.0f} | "
+            f"{extra} |"
         )
     lines += ["", "| target | result |", "|---|---|", *targets, ""]
     return "\n".join(lines)
