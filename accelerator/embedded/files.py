@@ -7,6 +7,7 @@ import os
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 if TYPE_CHECKING:  # imported where used: checking a file, or a rebuild, needs only sqlite3
     from sqlalchemy import Engine
@@ -45,7 +46,7 @@ def check_file(path: Path) -> None:
         if file.read(16) != SQLITE_HEADER:
             raise StoreError(f"store: {path} is not an accelerator store (not a SQLite database)")
     try:
-        with sqlite3.connect(f"file:{path}?{_read_only(path)}", uri=True) as connection:
+        with sqlite3.connect(sqlite_uri(path, _read_only(path)), uri=True) as connection:
             app_id = connection.execute("PRAGMA application_id").fetchone()[0]
             check = _integrity(connection, path.stat().st_size)
     except sqlite3.DatabaseError as error:
@@ -97,12 +98,18 @@ def _open_for_reading(path: Path) -> Engine:
         engine = _engine(f"sqlite:///{path}")
         _prepare(engine)  # an empty file becomes a store, an older one is brought up to date
         return engine
-    engine = _engine(f"sqlite:///file:{path}?{_read_only(path)}&uri=true", wal=False)
+    engine = _engine(f"sqlite:///{sqlite_uri(path, _read_only(path))}&uri=true", wal=False)
     with engine.connect() as connection:
         version = connection.exec_driver_sql("PRAGMA user_version").scalar()
     if version != SCHEMA_VERSION:
         raise StoreError(f"store: {path} is read-only and from an older version; open it once writable")
     return engine
+
+
+def sqlite_uri(path: Path, query: str) -> str:
+    """The store as an SQLite URI (`file:` path, percent-encoded: a folder named `a #2` or
+    `why?` is a path, not a fragment or a query), with this query."""
+    return f"file:{quote(str(path))}?{query}"
 
 
 def _read_only(path: Path) -> str:

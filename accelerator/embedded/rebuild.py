@@ -17,7 +17,6 @@ Plain `sqlite3`, no ORM: a rebuild is the store's biggest job and stays small in
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import signal
@@ -31,7 +30,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from accelerator.embedded.files import SCHEMA_VERSION, StoreError, check_file
+from accelerator.embedded.files import SCHEMA_VERSION, StoreError, check_file, sqlite_uri
 from accelerator.progress import Advance, silent
 from accelerator.queries import RebuildReport
 from events.reader import read
@@ -220,11 +219,7 @@ def _helped(path: Path, connection: sqlite3.Connection, head: int, helpers: int)
     that order: at most `2 * helpers` pieces' rows are in flight, whatever the log's size. A
     helper that dies (killed, out of memory) ends the rebuild with an error, nothing written."""
     pieces = _pieces(connection, head)
-    gc.freeze()  # what the helpers inherit is never walked by their collector (nor copied for it)
-    try:
-        pool = ProcessPoolExecutor(helpers, multiprocessing.get_context("fork"), _open_log, (str(path),))
-    finally:
-        gc.unfreeze()
+    pool = ProcessPoolExecutor(helpers, multiprocessing.get_context("fork"), _open_log, (str(path),))
     try:
         pending = deque(pool.submit(_fold_piece, head, *piece) for piece in islice(pieces, 2 * helpers))
         while pending:
@@ -259,7 +254,7 @@ _log: sqlite3.Connection | None = None
 def _open_log(path: str) -> None:
     global _log
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the rebuild's to handle: it ends them
-    _log = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, timeout=30)
+    _log = sqlite3.connect(sqlite_uri(Path(path), "mode=ro"), uri=True, isolation_level=None, timeout=30)
 
 
 def _fold_piece(head: int, first: str, last: str) -> list[Folded]:
@@ -293,7 +288,7 @@ def _connect(path: Path, writable: bool) -> sqlite3.Connection:
         from accelerator.embedded.files import open_engine
 
         open_engine(path).dispose()  # brought up to this version's tables
-    target = str(path) if can_write else f"file:{path}?mode=ro"
+    target = str(path) if can_write else sqlite_uri(path, "mode=ro")
     connection = sqlite3.connect(target, uri=not can_write, isolation_level=None, timeout=30)
     connection.execute("PRAGMA synchronous=NORMAL")
     # A repair's rows land in the listing indexes all over the file: with SQLite's default page
@@ -303,5 +298,5 @@ def _connect(path: Path, writable: bool) -> sqlite3.Connection:
 
 
 def _version(path: Path) -> int:
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+    with sqlite3.connect(sqlite_uri(path, "mode=ro"), uri=True) as connection:
         return int(connection.execute("PRAGMA user_version").fetchone()[0])

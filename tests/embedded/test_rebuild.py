@@ -104,6 +104,16 @@ def test_a_store_of_the_previous_version_gets_its_indexes(store: Path) -> None:
     open_engine(store).dispose()  # and the runtime opens it as its own
 
 
+def test_a_store_in_a_folder_whose_name_looks_like_a_uri_is_found(store: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "round #2 why?"
+    folder.mkdir()
+    with sqlite3.connect(store) as source, sqlite3.connect(folder / "s.db") as target:
+        source.backup(target)
+    sql(folder / "s.db", "DELETE FROM startup_view")
+    assert rebuild(folder / "s.db", repair=True).different == 1
+    assert rebuild(folder / "s.db").matches
+
+
 def test_a_missing_store_is_a_one_line_error(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="does not exist"):
         rebuild(tmp_path / "nowhere.db")
