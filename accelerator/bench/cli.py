@@ -165,7 +165,8 @@ def _facts(history: History, runs: int, events: int, seed: int, kafka: bool) -> 
         ),
         "command": f"accelerator bench --events {events} --seed {seed} --runs {runs}" + " --kafka" * kafka,
         "method": (
-            f"{runs} rounds, every figure once per round in its own process (peak RSS and CPU from "
-            "wait4); medians; ratios are medians of same-round pairs"
+            f"{runs} rounds, every figure once per round in its own process (CPU from wait4, its "
+            "helpers' included; peak RSS its own, VmHWM; peak PSS of it and its children sampled "
+            "every 50 ms); medians; ratios are medians of same-round pairs"
         ),
     }
