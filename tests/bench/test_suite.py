@@ -11,14 +11,18 @@ import json, subprocess, sys, time
 {spawn}
 held = bytearray(80 * 1024 * 1024)  # touched: resident
 time.sleep(0.6)
+{join}
 print(json.dumps({{"seconds": 1, "count": 1, "rss_mb": 0}}))
 """
 
 
 def test_a_figures_memory_counts_its_children_once_each() -> None:
-    alone = run_child([sys.executable, "-c", HOLD.format(spawn="")], timed_inside=True)
-    child = HOLD.format(spawn="").replace("print(", "(")
+    alone = run_child([sys.executable, "-c", HOLD.format(spawn="", join="")], timed_inside=True)
+    child = HOLD.format(spawn="", join="").replace("print(", "(")
     spawn = f"helper = subprocess.Popen([sys.executable, '-c', {child!r}])"
-    together = run_child([sys.executable, "-c", HOLD.format(spawn=spawn)], timed_inside=True)
+    # the parent holds its memory until its helper has held its own (a slow start overlaps too)
+    together = run_child(
+        [sys.executable, "-c", HOLD.format(spawn=spawn, join="helper.wait()")], timed_inside=True
+    )
     assert alone.pss_mb > 80
     assert together.pss_mb > alone.pss_mb + 70
