@@ -171,11 +171,16 @@ class _Cursor:
         return json
 
 
-def _events(connection: sqlite3.Connection, head: int) -> Iterator[tuple[str, str]]:
-    """Every event up to the head, by subject, each subject's in the order of the log (the
-    `subject` index holds (subject, position): no sort)."""
+def _events(
+    connection: sqlite3.Connection, head: int, piece: tuple[str, str] | None = None
+) -> Iterator[tuple[str, str]]:
+    """Every event up to the head (of the subjects from `piece[0]` to `piece[1]`, if given), by
+    subject, each subject's in the order of the log (the `subject` index holds (subject,
+    position): no sort)."""
+    within, bounds = ("subject BETWEEN ? AND ? AND ", piece) if piece else ("", ())
     rows = connection.execute(
-        "SELECT subject, envelope FROM event_log WHERE position <= ? ORDER BY subject, position", (head,)
+        f"SELECT subject, envelope FROM event_log WHERE {within}position <= ? ORDER BY subject, position",
+        (*bounds, head),
     )
     while page := rows.fetchmany(BATCH):
         yield from page
@@ -260,12 +265,7 @@ def _open_log(path: str) -> None:
 def _fold_piece(head: int, first: str, last: str) -> list[Folded]:
     """In a helper: one piece's subjects folded (the log up to the head never changes)."""
     assert _log is not None, "a helper's connection is opened when it starts"
-    rows = _log.execute(
-        "SELECT subject, envelope FROM event_log WHERE subject BETWEEN ? AND ? AND position <= ? "
-        "ORDER BY subject, position",
-        (first, last, head),
-    )
-    return list(_fold(rows))
+    return list(_fold(_events(_log, head, (first, last))))
 
 
 def _move_projector(connection: sqlite3.Connection, head: int) -> None:
