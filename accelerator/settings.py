@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     cities: tuple[str, ...] = ("brugge", "mechelen")
     """Partner cities whose topics `accelerator topics create` provisions up front."""
     reply_timeout_seconds: float = 60
-    kafka_wait_seconds: float = 30
+    kafka_wait_seconds: float = Field(30, gt=0)
     """How long a client waits for the broker, a topic or PostgreSQL before it gives up."""
     liveness_seconds: float = 60
     """A worker with lag that made no progress for this long exits, so its supervisor restarts it."""

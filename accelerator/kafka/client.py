@@ -15,10 +15,12 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 from kafka import TopicPartition
+from kafka.errors import KafkaError, KafkaTimeoutError
 from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine
@@ -48,6 +50,9 @@ log = logging.getLogger(__name__)
 TAIL = 50
 """How far back to look for the last event: further than one transaction writes to a partition."""
 SEEN = 10_000
+FLUSH_MARGIN_SECONDS = 5
+"""A flush waits this much longer than a send may take, so that it ends with every send done or
+given up, and none left behind to go out later or to hold up the process's exit."""
 DEADLINE_SERVICES = tuple(s for s in SERVICES if any(service_of_decider(w.decider) == s for w in WATCHED))
 
 
@@ -91,7 +96,9 @@ class KafkaRuntime:
         self.actor = actor or settings.actor
         self.names = Names(settings.topic_prefix)
         self.engine = read_model_engine(settings)
-        self.producer = connections.producer(settings)
+        self.producer = connections.producer(settings, give_up_seconds=settings.kafka_wait_seconds)
+        self.sending: list[Any] = []
+        """What was sent and not yet flushed (kafka-python's futures)."""
         self.replies = connections.consumer(settings)
         self.reply_partitions = connections.assign_all(
             self.replies, [self.names.replies], from_start=False, seconds=settings.kafka_wait_seconds
@@ -135,7 +142,7 @@ class KafkaRuntime:
                     command, f"{SYSTEM}:scheduler", topic=topic, partition=partition, flush=False
                 )
                 sent.append(message.command_id)
-        self.producer.flush(timeout=self.settings.kafka_wait_seconds)
+        self.flush()
         replies = self.wait(sent)
         return [parse(ce) for reply in replies for ce in reply.events]
 
@@ -158,12 +165,35 @@ class KafkaRuntime:
             command_id or str(uuid.uuid4()),
             actor or self.actor,
         )
-        self.producer.send(
-            topic, key=key_of(command).encode(), value=message.model_dump_json().encode(), partition=partition
-        )
+        with self._broker_takes():
+            value = message.model_dump_json().encode()
+            sent = self.producer.send(topic, key=key_of(command).encode(), value=value, partition=partition)
+        self.sending.append(sent)
         if flush:
-            self.producer.flush(timeout=self.settings.kafka_wait_seconds)
+            self.flush()
         return message
+
+    def flush(self) -> None:
+        """Until the broker has taken every command sent, or it is given up (connections.producer)."""
+        sending, self.sending = self.sending, []
+        with self._broker_takes():
+            self.producer.flush(timeout=self.settings.kafka_wait_seconds + FLUSH_MARGIN_SECONDS)
+            for future in sending:
+                future.get(timeout=0)  # the send's own error, if it failed
+
+    @contextmanager
+    def _broker_takes(self) -> Iterator[None]:
+        """A command the broker did not take is one line, not a traceback of kafka-python's."""
+        try:
+            yield
+        except KafkaTimeoutError as error:
+            raise NoReply(
+                f"kafka: no word from the broker at {self.settings.kafka_bootstrap_servers} that it "
+                f"took the command within {self.settings.kafka_wait_seconds:g} s: is it up "
+                "(accelerator status)?"
+            ) from error
+        except KafkaError as error:
+            raise NoReply(f"kafka: the broker did not take the command: {error}") from error
 
     def _replies(self, command_ids: list[str]) -> list[Reply]:
         """The replies to these commands, in the order asked."""
@@ -317,9 +347,12 @@ class KafkaRuntime:
             reader.close()
 
     def close(self) -> None:
-        self.producer.close(timeout=5)
-        self.replies.close()
-        self.engine.dispose()
+        """Once every command sent is taken or given up (see `flush`)."""
+        try:
+            self.producer.close(timeout=self.settings.kafka_wait_seconds + FLUSH_MARGIN_SECONDS)
+        finally:
+            self.replies.close()
+            self.engine.dispose()
 
 
 def _readable(raw: bytes) -> CloudEvent | None:

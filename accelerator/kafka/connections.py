@@ -45,7 +45,14 @@ T = TypeVar("T")
 BOOTSTRAP_MS = 3000
 """How long one attempt to reach the broker takes before the next one (with backoff)."""
 PRODUCE_RETRIES = 10
+LINGER_MS = 2
+REQUEST_MS = 30000
+"""kafka-python's default time a request may take."""
 DEFAULT_RETRY_MS = 100
+RECONNECT_MAX_MS = 1000
+"""The longest a client waits before it tries again a broker it could not reach. kafka-python's
+default, 30 s, is Java's 1 s times thirty: a client that had failed a dozen times to reach a
+stopped broker took up to half a minute to notice it back, longer than a command's flush waits."""
 TRANSACTION_RETRY_MS = 20
 """How long a transactional writer waits before asking again (kafka-python's default: 100 ms;
 Java's client waits 20 ms after CONCURRENT_TRANSACTIONS, KAFKA-5477)."""
@@ -98,7 +105,11 @@ def refused(settings: Settings) -> str:
 
 def options(settings: Settings) -> dict[str, Any]:
     """How to reach the broker, and as whom (accelerator/kafka/auth.py)."""
-    return {"bootstrap_servers": settings.kafka_bootstrap_servers, **identity(settings).kafka_python()}
+    return {
+        "bootstrap_servers": settings.kafka_bootstrap_servers,
+        "reconnect_backoff_max_ms": RECONNECT_MAX_MS,
+        **identity(settings).kafka_python(),
+    }
 
 
 def no_broker(settings: Settings) -> str:
@@ -129,12 +140,16 @@ def consumer(settings: Settings, group: str | None = None, **overrides: Any) -> 
     )
 
 
-def producer(settings: Settings, transactional_id: str | None = None) -> KafkaProducer:
+def producer(
+    settings: Settings, transactional_id: str | None = None, give_up_seconds: float | None = None
+) -> KafkaProducer:
+    """A producer; with `give_up_seconds`, one whose sends fail once they have waited that long
+    for the broker (kafka-python's default is two minutes, and its `close` then fails too)."""
     settings_options: dict[str, Any] = dict(
         bootstrap_timeout_ms=BOOTSTRAP_MS,
         acks="all",
         enable_idempotence=True,
-        linger_ms=2,
+        linger_ms=LINGER_MS,
         retries=PRODUCE_RETRIES,
         max_block_ms=int(settings.kafka_wait_seconds * 1000),
     )
@@ -151,6 +166,11 @@ def producer(settings: Settings, transactional_id: str | None = None) -> KafkaPr
         # A writer killed mid-transaction holds back every read_committed reader of the topics
         # it wrote to until its transaction times out (or its successor fences it): keep it short.
         settings_options["transaction_timeout_ms"] = settings.transaction_timeout_ms
+    if give_up_seconds:
+        # kafka-python asks one request to fit in the time a send may take.
+        request_ms = max(min(REQUEST_MS, int(give_up_seconds * 1000) - LINGER_MS), 1)
+        settings_options["request_timeout_ms"] = request_ms
+        settings_options["delivery_timeout_ms"] = LINGER_MS + request_ms
     return patiently(
         f"kafka: waiting for a broker at {settings.kafka_bootstrap_servers}",
         lambda: KafkaProducer(**options(settings), **settings_options),

@@ -48,3 +48,9 @@ def test_a_setting_that_does_not_parse_is_one_line_naming_it() -> None:
     assert done.stderr.splitlines() == [
         "kafka_wait_seconds: input should be a valid number, unable to parse string as a number"
     ]
+
+
+def test_a_wait_of_no_time_is_one_line_naming_the_setting() -> None:
+    done = start("projector", ACCELERATOR_KAFKA_WAIT_SECONDS="0")
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == ["kafka_wait_seconds: input should be greater than 0"]

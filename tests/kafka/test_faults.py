@@ -165,7 +165,7 @@ def test_a_redelivered_command_changes_nothing(cluster: Cluster, clock: VirtualC
         runtime.producer.send(
             cluster.names.commands("payments"), key=startup.encode(), value=message.model_dump_json().encode()
         )
-    runtime.producer.flush()
+    runtime.flush()
     (reply,) = runtime.wait([message.command_id])
     assert [ce.type for ce in reply.events] == [PaymentRequested.event_type()]
     runtime.tick()  # any command after them: the three copies have been consumed by now
@@ -200,7 +200,7 @@ def test_malformed_messages_go_to_the_dead_letter_topic_and_the_consumer_goes_on
     ]
     for value in garbage:
         runtime.producer.send(topic, key=b"garbage", value=value, headers=[("origin", b"fault-test")])
-    runtime.producer.flush()
+    runtime.flush()
     # Only a service's principal may write an event topic (the client's is refused): as the admin.
     admin = connections.producer(cluster.settings.model_copy(update={"kafka_role": "admin"}))
     admin.send(cluster.names.events("programme"), key=b"garbage", value=b"\x00\x01 not an event")
@@ -330,7 +330,7 @@ def test_commands_sent_together_are_decided_in_order_each_seeing_the_ones_before
         intake.OpenCall(challenge_id=challenge),
     ]
     sent = [runtime.send(command, flush=False) for command in commands]
-    runtime.producer.flush()
+    runtime.flush()
     replies = runtime.wait([message.command_id for message in sent])[: len(sent)]
     assert [reply.ok for reply in replies] == [True, True, False, False]
     assert "already" in (replies[2].error or "") and "already" in (replies[3].error or "")

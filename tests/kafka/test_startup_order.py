@@ -16,6 +16,7 @@ import pytest
 from accelerator.kafka import connections
 from accelerator.kafka.admin import create_topics
 from accelerator.kafka.auth import ADMIN
+from accelerator.kafka.client import NoReply
 from accelerator.kafka.workers import environment
 from services.intake.commands import PublishChallenge
 from services.kernel import VirtualClock
@@ -147,3 +148,47 @@ def sent(cluster: Cluster, service: str, timeout: float = 120) -> None:
             assert time.monotonic() < deadline, "the command was never sent"
     finally:
         reader.close()
+
+
+OUTAGE_SECONDS = 25
+"""Long enough for kafka-python's own wait between attempts to reach the broker to pass the
+client's 3 s, had it not been capped (it doubles from 50 ms after every failure, up to 30 s)."""
+CLIENTS = 3
+"""Each client's next attempt after the broker is back is somewhere in its wait: with several,
+a wait too long shows at once."""
+
+
+@pytest.mark.kafka
+def test_commands_while_the_broker_is_away_are_one_line_and_the_first_once_it_is_back_goes_through(
+    tmp_path: Path,
+) -> None:
+    """Found by the chaos test: a client that had kept failing to reach a stopped broker missed
+    the restarted one for up to 30 s, and its flush ended in kafka-python's traceback."""
+    cluster = Cluster(tmp_path, kafka_wait_seconds=3)  # no workers: the commands need only be taken
+    clients = [cluster.runtime(VirtualClock(at(date(2027, 1, 4)))) for _ in range(CLIENTS)]
+    publish = PublishChallenge(**b.published().model_dump())
+    for client in clients:
+        client.send(publish)
+    refusals = []
+    cluster.broker("stop")
+    try:
+        away = time.monotonic() + OUTAGE_SECONDS
+        while time.monotonic() < away:
+            for client in clients:
+                with pytest.raises(NoReply) as refusal:
+                    client.send(publish)
+                refusals.append(str(refusal.value))
+        for client in clients:
+            client.producer.flush(timeout=0)  # nothing left behind to go out later, or to hold up an exit
+    finally:
+        cluster.broker("start")
+    try:
+        for client in clients:
+            client.send(publish)  # its first try
+    finally:
+        cluster.stop()
+    assert len(refusals) >= OUTAGE_SECONDS // 4
+    assert set(refusals) == {
+        f"kafka: no word from the broker at {cluster.settings.kafka_bootstrap_servers} that it took "
+        "the command within 3 s: is it up (accelerator status)?"
+    }
