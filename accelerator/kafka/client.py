@@ -136,7 +136,9 @@ class KafkaRuntime:
         sent = []
         for service in DEADLINE_SERVICES:
             topic = self.names.commands(service)
-            for partition in sorted(self.producer.partitions_for(topic)):
+            with self._broker_takes():  # kafka-python waits for the topic's metadata if it has none
+                partitions = self.producer.partitions_for(topic)
+            for partition in sorted(partitions):
                 command = CheckDeadlines(partition=partition)
                 message = self.send(
                     command, f"{SYSTEM}:scheduler", topic=topic, partition=partition, flush=False
