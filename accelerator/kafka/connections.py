@@ -32,6 +32,7 @@ __all__ = [
     "Unavailable",
     "assign_all",
     "catch_up",
+    "commit",
     "consumer",
     "ends",
     "partitions",
@@ -50,9 +51,12 @@ REQUEST_MS = 30000
 """kafka-python's default time a request may take."""
 DEFAULT_RETRY_MS = 100
 RECONNECT_MAX_MS = 1000
-"""The longest a client waits before it tries again a broker it could not reach. kafka-python's
-default, 30 s, is Java's 1 s times thirty: a client that had failed a dozen times to reach a
-stopped broker took up to half a minute to notice it back, longer than a command's flush waits."""
+"""The longest a client (CLI, web, KafkaRuntime) waits before it tries again a broker it could
+not reach. kafka-python's default, 30 s, is Java's 1 s times thirty: a client that had failed a
+dozen times to reach a stopped broker took up to half a minute to notice it back, longer than a
+command's flush waits. The workers keep the default for now: back within a second, they met
+the restarted broker while its transaction coordinator was still loading, which is what showed
+that kafka-python commits a transaction one of whose sends failed (`commit`)."""
 TRANSACTION_RETRY_MS = 20
 """How long a transactional writer waits before asking again (kafka-python's default: 100 ms;
 Java's client waits 20 ms after CONCURRENT_TRANSACTIONS, KAFKA-5477)."""
@@ -105,11 +109,7 @@ def refused(settings: Settings) -> str:
 
 def options(settings: Settings) -> dict[str, Any]:
     """How to reach the broker, and as whom (accelerator/kafka/auth.py)."""
-    return {
-        "bootstrap_servers": settings.kafka_bootstrap_servers,
-        "reconnect_backoff_max_ms": RECONNECT_MAX_MS,
-        **identity(settings).kafka_python(),
-    }
+    return {"bootstrap_servers": settings.kafka_bootstrap_servers, **identity(settings).kafka_python()}
 
 
 def no_broker(settings: Settings) -> str:
@@ -141,7 +141,10 @@ def consumer(settings: Settings, group: str | None = None, **overrides: Any) -> 
 
 
 def producer(
-    settings: Settings, transactional_id: str | None = None, give_up_seconds: float | None = None
+    settings: Settings,
+    transactional_id: str | None = None,
+    give_up_seconds: float | None = None,
+    **overrides: Any,
 ) -> KafkaProducer:
     """A producer; with `give_up_seconds`, one whose sends fail once they have waited that long
     for the broker (kafka-python's default is two minutes, and its `close` then fails too)."""
@@ -173,11 +176,26 @@ def producer(
         settings_options["delivery_timeout_ms"] = LINGER_MS + request_ms
     return patiently(
         f"kafka: waiting for a broker at {settings.kafka_bootstrap_servers}",
-        lambda: KafkaProducer(**options(settings), **settings_options),
+        lambda: KafkaProducer(**{**options(settings), **settings_options, **overrides}),
         settings.kafka_wait_seconds,
         no_broker(settings),
         refused(settings),
     )
+
+
+def commit(producer: KafkaProducer, sent: list[Any]) -> None:
+    """Commit the producer's transaction once every send in it was taken; else raise the first
+    send's error, and the caller aborts.
+
+    kafka-python 3.0.12 commits a transaction even when one of its sends failed for good (a
+    retriable error after the last retry: it fails that batch without making the transaction
+    abortable, where Java's client refuses the commit). After a broker restart, sends refused
+    while the transaction coordinator was loading ran out of retries and the commit went on:
+    the consumer's offsets were committed without the commands they had caused."""
+    producer.flush()
+    for future in sent:
+        future.get()
+    producer.commit_transaction()
 
 
 def partitions(client: KafkaConsumer, topics: list[str], seconds: float) -> list[TopicPartition]:

@@ -60,10 +60,9 @@ class ConsumerWorker:
         offsets = {tp: OffsetAndMetadata(records[-1].offset + 1, "", -1) for tp, records in batch.items()}
         self.producer.begin_transaction()
         try:
-            for topic, key, value in messages:
-                self.producer.send(topic, key=key, value=value)
+            sent = [self.producer.send(topic, key=key, value=value) for topic, key, value in messages]
             self.producer.send_offsets_to_transaction(offsets, self.consumer.group_metadata())
-            self.producer.commit_transaction()
+            connections.commit(self.producer, sent)
         except Exception:
             self.producer.abort_transaction()
             raise

@@ -106,10 +106,12 @@ class ServiceWorker:
     def _commit(self, offsets: dict[TopicPartition, OffsetAndMetadata], messages: list[Message]) -> None:
         self.producer.begin_transaction()
         try:
-            for topic, key, value, partition in messages:
+            sent = [
                 self.producer.send(topic, key=key.encode(), value=value.encode(), partition=partition)
+                for topic, key, value, partition in messages
+            ]
             self.producer.send_offsets_to_transaction(offsets, self.commands.group_metadata())
-            self.producer.commit_transaction()
+            connections.commit(self.producer, sent)
         except Exception:
             self.producer.abort_transaction()
             raise
