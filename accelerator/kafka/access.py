@@ -13,7 +13,8 @@ accelerator/kafka/principals.py (`accelerator topics create`, `cities add`, `fin
 - deliveries reads the city topics and the subscriptions' events; writes the subscriptions'
   command topic (a receiver's 410 ends a subscription);
 - exporter (a worker of the payments service) reads the finance topic, in its own group;
-- scheduler reads replies; writes the command topics of the services with deadlines;
+- scheduler reads replies; describes the event topics (where they end); writes the command
+  topics of the services with deadlines;
 - client (CLI, web app) reads replies, events, city topics and the DLQ, describes every group;
   writes every command topic;
 - finance reads the finance topic (groups `finance.*`); writes the payments command topic;
@@ -99,7 +100,9 @@ def exporter(names: Names) -> list[Grant]:
 def scheduler(names: Names) -> list[Grant]:
     """It asks each partition of the services whose aggregates have deadlines to check them."""
     services = sorted({service_of_decider(watched.decider) for watched in WATCHED})
-    return _topic(names.replies, "READ") + [g for s in services for g in _topic(names.commands(s), "WRITE")]
+    grants = _topic(names.replies, "READ") + [g for s in services for g in _topic(names.commands(s), "WRITE")]
+    # where the event topics end, not what they hold: a tick skips a check when nothing was written since
+    return grants + [g for f in FAMILIES for g in _topic(names.events(f), "DESCRIBE")]
 
 
 def client(names: Names) -> list[Grant]:

@@ -16,7 +16,8 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from kafka import TopicPartition
@@ -38,7 +39,7 @@ from events import CloudEvent, Event, parse
 from events.base import FAMILIES
 from services.consumers import CONSUMERS, reactions
 from services.deadletters import DeadLetter
-from services.kernel import SYSTEM, Clock, Command, Rejected
+from services.kernel import SYSTEM, Clock, Command, Rejected, today
 from services.projector import read_model
 from services.projector.views import ChallengeView, Projection, StartupView
 from services.routing import SERVICES, service_of_decider
@@ -90,6 +91,27 @@ class NoReply(connections.Unavailable):
     pass
 
 
+@dataclass(frozen=True)
+class Quiet:
+    """A deadline check found nothing due from `checked_on` until `until` (exclusive) with the
+    event topics ending at `log_ends`; the states it read change only by new events."""
+
+    checked_on: date
+    until: date
+    log_ends: connections.Offsets
+
+    @classmethod
+    def after(cls, day: date, log_ends: connections.Offsets, checks: list[Reply]) -> Quiet | None:
+        """From every partition's answer; None if one did not say (a repeated or older reply)."""
+        days = [reply.quiet_until for reply in checks]
+        if not days or any(d is None for d in days):
+            return None
+        return cls(day, min(d for d in days if d is not None), log_ends)
+
+    def holds(self, day: date, log_ends: connections.Offsets) -> bool:
+        return self.checked_on <= day < self.until and log_ends == self.log_ends
+
+
 class KafkaRuntime:
     def __init__(self, settings: Settings, clock: Clock, actor: str | None = None) -> None:
         self.settings, self.clock = settings, clock
@@ -110,6 +132,8 @@ class KafkaRuntime:
             self.replies.position(tp)  # fix the starting point before anything is sent
         self.seen: OrderedDict[str, Reply] = OrderedDict()
         """Replies read but not yet asked for (a reaction's may come before it is awaited)."""
+        self.quiet: Quiet | None = None
+        """What the last deadline check said, if it said when anything is next due."""
 
     def handle(self, command: Command, actor: str | None = None, command_id: str | None = None) -> Outcome:
         message = self.send(command, actor=actor, command_id=command_id)
@@ -135,7 +159,14 @@ class KafkaRuntime:
         return replies
 
     def tick(self) -> list[Event]:
-        """Ask the owner of every partition to check its deadlines as of now."""
+        """Ask the owner of every partition to check its deadlines as of now, unless the last
+        check said nothing is due before a later day and no event was written since: a day
+        with nothing due then costs one look at where the event topics end, not a transaction
+        in every partition (most of a programme's days; 291 of the demo's 299)."""
+        day, log_ends = today(self.clock), self._event_ends()
+        if self.quiet is not None and self.quiet.holds(day, log_ends):
+            return []
+        self.quiet = None
         sent = []
         for service in DEADLINE_SERVICES:
             topic = self.names.commands(service)
@@ -149,7 +180,14 @@ class KafkaRuntime:
                 sent.append(message.command_id)
         self.flush()
         replies = self.wait(sent)
+        self.quiet = Quiet.after(day, log_ends, replies[: len(sent)])
         return [parse(ce) for reply in replies for ce in reply.events]
+
+    def _event_ends(self) -> connections.Offsets:
+        """Where every event topic ends now (its last stable offset: committed writes only)."""
+        seconds = self.settings.kafka_wait_seconds
+        partitions = connections.partitions(self.replies, self.names.all_events(), seconds)
+        return connections.ends(self.replies, partitions, seconds)
 
     def send(
         self,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -70,6 +70,9 @@ class Reply(BaseModel):
     events: list[CloudEvent] = []
     repeated: bool = False
     """The command id was seen before: these are the events of its first run."""
+    quiet_until: date | None = None
+    """A deadline check's answer: nothing on its partition is due before this day (`9999-12-31`:
+    nothing is) unless an event is written meanwhile. None for any other command."""
 
 
 def key_of(command: Command) -> str:

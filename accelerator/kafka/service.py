@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from kafka.partitioner.default import murmur2
@@ -32,7 +33,7 @@ from events import CloudEvent
 from services.kernel import Command, Decider, Metadata, Rejected, VirtualClock, execute, today
 from services.routing import SERVICES, decider_of
 from services.scheduler.commands import CheckDeadlines
-from services.scheduler.domain import due_commands
+from services.scheduler.domain import due_commands, next_due_day
 
 log = logging.getLogger(__name__)
 CLOSE_MS = 3000
@@ -131,16 +132,18 @@ class ServiceWorker:
         outbox = Outbox(self.replica, clock, f"accelerator/{self.service}")
         meta = Metadata(message.actor, message.command_id)
         try:
-            self._execute(command, outbox, clock, meta)
+            quiet_until = self._execute(command, outbox, clock, meta)
         except Rejected as refusal:
             reply = Reply(command_id=message.command_id, ok=False, error=str(refusal), field=refusal.field)
             return self._reply(message, reply), None
-        return self._emit(message, outbox.pending), outbox
+        return self._emit(message, outbox.pending, quiet_until), outbox
 
-    def _execute(self, command: Command, outbox: Outbox, clock: VirtualClock, meta: Metadata) -> None:
+    def _execute(self, command: Command, outbox: Outbox, clock: VirtualClock, meta: Metadata) -> date | None:
+        """Run the command; for a deadline check, also say the first day anything on the
+        partition is due after it (date.max: nothing is), as long as the log stays as it is."""
         if not isinstance(command, CheckDeadlines):
             execute(decider_of(command), command, outbox, clock, meta)
-            return
+            return None
 
         def read(decider: Decider[Any], aggregate_id: str) -> Any:
             return decider.fold(outbox.load(decider.stream(aggregate_id)))
@@ -150,6 +153,7 @@ class ServiceWorker:
 
         for due in due_commands(read, owned, today(clock)):
             execute(decider_of(due), due, outbox, clock, meta)
+        return next_due_day(read, owned, today(clock)) or date.max
 
     def _owned(self, decider: Decider[Any], partition: int) -> list[str]:
         """This service's aggregates of this kind whose commands land on this partition."""
@@ -165,13 +169,15 @@ class ServiceWorker:
         partitions = sorted(self.commands.partitions_for_topic(topic) or {0})
         return partitions[(murmur2(key.encode()) & 0x7FFFFFFF) % len(partitions)]  # as the producer does
 
-    def _emit(self, message: CommandMessage, events: list[CloudEvent]) -> list[Message]:
+    def _emit(
+        self, message: CommandMessage, events: list[CloudEvent], quiet_until: date | None = None
+    ) -> list[Message]:
         out: list[Message] = []
         for ce in events:
             out.append((self.names.events(ce.family), ce.subject, ce.to_json(), None))
             if ce.family == "payments":
                 out.append((self.names.finance, ce.subject, ce.to_json(), None))
-        reply = Reply(command_id=message.command_id, ok=True, events=events)
+        reply = Reply(command_id=message.command_id, ok=True, events=events, quiet_until=quiet_until)
         return out + self._reply(message, reply)
 
     def _reply(self, message: CommandMessage, reply: Reply) -> list[Message]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Generic, TypeVar
 
 from services.intake.commands import CloseCall, OpenCall
@@ -35,6 +35,16 @@ def call_commands(challenge: Challenge, day: date) -> list[Command]:
     return []
 
 
+def next_call_day(challenge: Challenge, day: date) -> date | None:
+    """The first day from `day` on which `call_commands` has a command, the call unchanged."""
+    if challenge.status is CallStatus.SCHEDULED:
+        first = max(day, challenge.opens_on)
+        return first if first <= challenge.closes_on else None
+    if challenge.status is CallStatus.OPEN:
+        return _later(day, _after(challenge.closes_on))
+    return None
+
+
 def deadline_commands(participation: Participation, day: date) -> list[Command]:
     """Milestones past due and not approved become overdue; at month six the programme ends."""
     if participation.status is not Status.ACTIVE:
@@ -50,17 +60,39 @@ def deadline_commands(participation: Participation, day: date) -> list[Command]:
     return commands
 
 
+def next_deadline_day(participation: Participation, day: date) -> date | None:
+    """The first day from `day` on which `deadline_commands` has a command, the state unchanged."""
+    if participation.status is not Status.ACTIVE:
+        return None
+    overdue_from = [
+        _after(m.due_on)
+        for m in participation.milestones.values()
+        if not m.overdue and m.status in AWAITING_STARTUP
+    ]
+    return _later(day, min(d for d in (*overdue_from, participation.ends_on) if d is not None))
+
+
+def _after(day: date) -> date | None:
+    return day + timedelta(days=1) if day < date.max else None
+
+
+def _later(day: date, due: date | None) -> date | None:
+    return None if due is None else max(day, due)
+
+
 @dataclass(frozen=True)
 class Deadlines(Generic[S]):
-    """An aggregate with deadlines: its decider and what is due for a state on a day."""
+    """An aggregate with deadlines: its decider, what is due for a state on a day, and the
+    first day from a given one on which anything is (None: never, unless the state changes)."""
 
     decider: Decider[S]
     due: Callable[[S, date], list[Command]]
+    next_day: Callable[[S, date], date | None]
 
 
 WATCHED: tuple[Deadlines[Any], ...] = (
-    Deadlines(CHALLENGE, call_commands),
-    Deadlines(PARTICIPATION, deadline_commands),
+    Deadlines(CHALLENGE, call_commands, next_call_day),
+    Deadlines(PARTICIPATION, deadline_commands, next_deadline_day),
 )
 
 
@@ -74,3 +106,17 @@ def due_commands(
         for aggregate_id in candidates(watch.decider)
         for command in watch.due(read(watch.decider, aggregate_id), day)
     ]
+
+
+def next_due_day(
+    read: Callable[[Decider[Any], str], Any], candidates: Callable[[Decider[Any]], Iterable[str]], day: date
+) -> date | None:
+    """The first day from `day` on which `due_commands` has anything for these candidates, as
+    long as none of their states changes; None if never."""
+    days = [
+        found
+        for watch in WATCHED
+        for aggregate_id in candidates(watch.decider)
+        if (found := watch.next_day(read(watch.decider, aggregate_id), day)) is not None
+    ]
+    return min(days, default=None)

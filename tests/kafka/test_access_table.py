@@ -47,3 +47,9 @@ def test_personal_data_is_read_only_where_it_is_needed() -> None:
 def test_only_the_cities_feed_may_create_topics_and_only_city_topics() -> None:
     creators = {role: granted(role, "CREATE") for role in EVERYONE if granted(role, "CREATE")}
     assert creators == {"cities": {"t1.accelerator.city.*"}}
+
+
+def test_the_scheduler_sees_where_the_event_topics_end_and_not_what_they_hold() -> None:
+    events = {NAMES.events(f) for f in FAMILIES}
+    assert granted("scheduler", "DESCRIBE") == events
+    assert not granted("scheduler", "READ") & events
