@@ -5,7 +5,8 @@ For each batch it writes what the handler asks — a policy's commands to their 
 command topics (ids derived from the event, so a redelivery asks for the same command,
 which the service answers as the first time), a feed's events to their channels' topics —
 and the batch's offsets, in one transaction fenced by the group's generation (KIP-447): a
-crash leaves all or nothing, and a member that lost its partitions cannot commit.
+crash leaves all or nothing, and a member that lost its partitions cannot commit. A batch
+that writes nothing commits its offsets alone, without a transaction.
 Unreadable events go to the DLQ with the reason; the stream goes on.
 """
 
@@ -58,6 +59,12 @@ class ConsumerWorker:
     def _commit(self, batch: dict[Any, list[Any]]) -> None:
         messages = [message for records in batch.values() for r in records for message in self._handle(r)]
         offsets = {tp: OffsetAndMetadata(records[-1].offset + 1, "", -1) for tp, records in batch.items()}
+        if not messages:
+            # Nothing to write with them: a plain commit, fenced by the group's generation as
+            # well, is one request where a transaction is five and its markers (most batches
+            # of a policy: it reads a whole family for one or two event types).
+            self.consumer.commit(offsets)
+            return
         self.producer.begin_transaction()
         try:
             sent = [self.producer.send(topic, key=key, value=value) for topic, key, value in messages]

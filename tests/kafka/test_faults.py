@@ -21,7 +21,9 @@ from accelerator.kafka.workers import watched_topics
 from events import CATALOGUE, EVENT_TYPES, CloudEvent, Event
 from events.payments import PaymentDisbursed, PaymentInstructed, PaymentRejected, PaymentRequested
 from events.schemas import redacted_schema_uri
+from services.intake import commands as intake
 from services.kernel import Command, Rejected, VirtualClock
+from services.participation import commands as acc
 from services.payments import commands as pay
 from tests import builders as b
 from tests.cluster import Cluster
@@ -292,6 +294,20 @@ def caught_up(cluster: Cluster, worker: str, timeout: float = 120) -> None:
             time.sleep(0.5)
     finally:
         health.close()
+
+
+def test_a_policy_commits_what_it_read_when_none_of_it_was_for_it(
+    cluster: Cluster, clock: VirtualClock
+) -> None:
+    """The last events each policy read ask nothing of it, so it writes nothing: its offsets
+    are committed all the same (without a transaction), and it shows no lag."""
+    runtime = cluster.runtime(clock)
+    (startup,) = accelerate(runtime, clock, companies=1, challenge="mechelen-nothing-for-policies-2027")
+    published = b.published().model_dump() | {"challenge_id": "mechelen-read-by-policies-2027"}
+    runtime.handle(intake.PublishChallenge(**published))  # programme family: no cohort started
+    runtime.handle(acc.SubmitDeliverable(startup_id=startup, key="poc-design", deliverable="design.pdf"))
+    for policy in ("starts-accelerators", "requests-tranches"):
+        caught_up(cluster, policy, timeout=60)
 
 
 def test_the_broker_stopped_and_restarted_mid_stream(cluster: Cluster, clock: VirtualClock) -> None:
