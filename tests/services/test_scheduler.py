@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
@@ -109,17 +110,14 @@ def _nothing_due_before_the_next_day(watch: Deadlines[Any], state: Any, day: dat
     event("a day probed before the next" if first is None or probe < first else "a day probed from the next")
 
 
+@pytest.mark.parametrize(
+    ("watch", "states"),
+    [(WATCHED[0], CHALLENGES), (WATCHED[1], PARTICIPATIONS)],
+    ids=["calls", "participations"],
+)
 @settings(max_examples=400, deadline=None)
-@given(CHALLENGES, st.dates(date(2026, 6, 1), date(2028, 6, 1)), st.integers(0, 900))
-def test_no_call_command_is_due_before_the_day_named_next(
-    challenge: Challenge, day: date, later: int
+@given(data=st.data(), day=st.dates(date(2026, 6, 1), date(2028, 6, 1)), later=st.integers(0, 900))
+def test_nothing_is_due_before_the_day_named_next_and_something_is_on_it(
+    watch: Deadlines[Any], states: st.SearchStrategy[Any], data: st.DataObject, day: date, later: int
 ) -> None:
-    _nothing_due_before_the_next_day(WATCHED[0], challenge, day, later)
-
-
-@settings(max_examples=400, deadline=None)
-@given(PARTICIPATIONS, st.dates(date(2026, 6, 1), date(2028, 6, 1)), st.integers(0, 900))
-def test_no_deadline_is_due_before_the_day_named_next(
-    participation: Participation, day: date, later: int
-) -> None:
-    _nothing_due_before_the_next_day(WATCHED[1], participation, day, later)
+    _nothing_due_before_the_next_day(watch, data.draw(states), day, later)
