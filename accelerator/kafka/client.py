@@ -10,10 +10,11 @@ up with the event topics.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import time
 import uuid
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -336,7 +337,7 @@ class KafkaRuntime:
             for ce in events
             if (subject is None or ce.subject == subject) and (until is None or ce.time <= until)
         ]
-        return sorted(chosen, key=lambda ce: (ce.time, ce.stream or "", ce.streamversion or 0))
+        return in_stream_order(chosen)
 
     def rebuild(self, repair: bool = False, advance: Advance = silent) -> RebuildReport:
         """Every event topic replayed (in memory) and compared with the PostgreSQL read model."""
@@ -396,6 +397,21 @@ class KafkaRuntime:
         finally:
             self.replies.close()
             self.engine.dispose()
+
+
+def in_stream_order(events: list[CloudEvent]) -> list[CloudEvent]:
+    """By time, each stream's events kept in their version order: a command given with an
+    earlier `issued_at` than the one before it (back-dating, `--now`) dates a later version of
+    a stream before an earlier one, and sorting by time alone would fold them the wrong way
+    round (the projector folds them in version order)."""
+    streams: dict[str, list[CloudEvent]] = defaultdict(list)
+    for ce in events:
+        streams[ce.stream or ""].append(ce)
+    for versions in streams.values():
+        versions.sort(key=lambda ce: ce.streamversion or 0)
+    return list(
+        heapq.merge(*streams.values(), key=lambda ce: (ce.time, ce.stream or "", ce.streamversion or 0))
+    )
 
 
 def _readable(raw: bytes) -> CloudEvent | None:
