@@ -303,7 +303,10 @@ def test_a_policy_commits_what_it_read_when_none_of_it_was_for_it(
     are committed all the same (without a transaction), and it shows no lag."""
     runtime = cluster.runtime(clock)
     (startup,) = accelerate(runtime, clock, companies=1, challenge="mechelen-nothing-for-policies-2027")
-    published = b.published().model_dump() | {"challenge_id": "mechelen-read-by-policies-2027"}
+    # Its call opens after every day this module's tests tick on: a later test sets the clock
+    # back, and its tick would open the call with an event dated before the call's publication.
+    call = b.published(opens=date(2030, 1, 7), closes=date(2030, 2, 8)).model_dump()
+    published = call | {"challenge_id": "mechelen-read-by-policies-2030"}
     runtime.handle(intake.PublishChallenge(**published))  # programme family: no cohort started
     runtime.handle(acc.SubmitDeliverable(startup_id=startup, key="poc-design", deliverable="design.pdf"))
     for policy in ("starts-accelerators", "requests-tranches"):
