@@ -34,7 +34,7 @@ from accelerator.embedded.files import SCHEMA_VERSION, StoreError, check_file, s
 from accelerator.progress import Advance, silent
 from accelerator.queries import RebuildReport
 from events.reader import read
-from services.projector.rows import UPSERT_CHALLENGE, UPSERT_STARTUP, challenge_row, startup_row
+from services.projector.rows import CHALLENGES, STARTUPS, challenge_row, startup_row
 from services.projector.views import ChallengeView, Projection, StartupView
 
 BATCH = 1_000
@@ -49,8 +49,8 @@ Row = dict[str, Any]
 Folded = tuple[str, int, int, Row | None, Row | None]
 """One subject replayed: its id, its events, how many were unreadable, its views' rows."""
 KINDS: dict[str, Any] = {
-    "startup": ("startup_view", "startup_id", StartupView, UPSERT_STARTUP, startup_row),
-    "challenge": ("challenge_view", "challenge_id", ChallengeView, UPSERT_CHALLENGE, challenge_row),
+    "startup": ("startup_view", "startup_id", StartupView, STARTUPS.each, startup_row),
+    "challenge": ("challenge_view", "challenge_id", ChallengeView, CHALLENGES.each, challenge_row),
 }
 
 

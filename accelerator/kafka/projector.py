@@ -43,6 +43,7 @@ from events import CloudEvent
 from services.consumers import Consumer
 from services.projector import read_model
 from services.projector.ordering import Subject
+from services.projector.rows import Upsert
 
 log = logging.getLogger(__name__)
 BATCH = 2000
@@ -70,10 +71,7 @@ class PositionRow(SQLModel, table=True):
 
 
 TABLES = [SubjectRow.__table__, PositionRow.__table__]  # type: ignore[attr-defined]
-UPSERT_SUBJECT = text(
-    "INSERT INTO projector_subject (subject, state) VALUES (:subject, :state) "
-    "ON CONFLICT (subject) DO UPDATE SET state = excluded.state"
-)
+SUBJECTS = Upsert("projector_subject", ("subject", "state"))
 UPSERT_POSITION = text(
     "INSERT INTO projector_position (topic, partition, next_offset) "
     "VALUES (:topic, :partition, :next_offset) "
@@ -222,9 +220,10 @@ class ProjectorWorker:
             read_model.save_startups(session, (s.startup for s in changed.values() if s.startup))
             read_model.save_challenges(session, (s.challenge for s in changed.values() if s.challenge))
             written = {key: (s.state(), s) for key, s in changed.items()}
-            rows = [{"subject": key, "state": state} for key, (state, _s) in written.items()]
-            if rows:
-                session.connection().execute(UPSERT_SUBJECT, rows)
+            SUBJECTS.run(
+                session.connection(),
+                ({"subject": key, "state": state} for key, (state, _s) in written.items()),
+            )
             after = {tp: records[-1].offset + 1 for tp, records in fresh.items() if records}
             after |= {tp: stored[tp] for tp, records in fresh.items() if not records and tp in stored}
             session.connection().execute(

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Index, func, text
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from services.projector.rows import UPSERT_CHALLENGE, UPSERT_STARTUP, challenge_row, startup_row
+from services.projector.rows import CHALLENGES, STARTUPS, challenge_row, startup_row
 from services.projector.views import ChallengeView, StartupView
 
 LISTING = ("challenge_id", "company_name", "startup_id")
@@ -53,15 +53,11 @@ class ChallengeRow(SQLModel, table=True):
 
 
 def save_startups(session: Session, views: Iterable[StartupView]) -> None:
-    rows = [startup_row(view) for view in views]
-    if rows:
-        session.connection().execute(text(UPSERT_STARTUP), rows)
+    STARTUPS.run(session.connection(), (startup_row(view) for view in views))
 
 
 def save_challenges(session: Session, views: Iterable[ChallengeView]) -> None:
-    rows = [challenge_row(view) for view in views]
-    if rows:
-        session.connection().execute(text(UPSERT_CHALLENGE), rows)
+    CHALLENGES.run(session.connection(), (challenge_row(view) for view in views))
 
 
 def startup(session: Session, startup_id: str) -> StartupView | None:
