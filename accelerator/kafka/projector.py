@@ -170,9 +170,9 @@ class ProjectorWorker:
             batch = self.consumer.poll(timeout_ms=200)
             after = self.project(batch) if batch else {}
             if self.resumed:  # and where it resumed, until the group has it
-                after = {**self.resumed, **after}
-            if after and self._commit(after):
-                self.resumed = {}
+                self._commit_resumed({**self.resumed, **after})
+            elif after:
+                self._commit(after)
 
     def seek(self, assigned: list[TopicPartition]) -> None:
         with Session(self.engine) as session:
@@ -237,18 +237,33 @@ class ProjectorWorker:
         self.subjects.keep(written)
         return after
 
-    def _commit(self, after: dict[TopicPartition, int]) -> bool:
-        """The group's offsets follow PostgreSQL (for lag and status); a failure here loses nothing."""
+    def _commit(self, after: dict[TopicPartition, int]) -> None:
+        """The group's offsets follow PostgreSQL (for lag and status), sent without waiting for
+        the answer: the next batch is being read and folded meanwhile (a commit is a round trip
+        to the group's coordinator), and a commit that fails loses nothing."""
+        self.consumer.commit_async(_offsets(after), callback=self._committed)
+
+    def _commit_resumed(self, after: dict[TopicPartition, int]) -> None:
+        """Where this member resumed, committed and waited for: until the group has it, it is
+        asked again after every poll."""
         try:
-            self.consumer.commit({tp: OffsetAndMetadata(at, "", -1) for tp, at in after.items()})
+            self.consumer.commit(_offsets(after))
         except KafkaError as error:
+            self._committed(after, error)
+            return
+        self.resumed = {}
+
+    def _committed(self, _offsets: object, response: object) -> None:
+        if isinstance(response, Exception):
             log.info(
-                "%s: offsets not committed to the group (%s); PostgreSQL has them", self.entry.name, error
+                "%s: offsets not committed to the group (%s); PostgreSQL has them", self.entry.name, response
             )
-            return False
-        return True
 
     def close(self) -> None:
         self.consumer.close(autocommit=False, timeout_ms=CLOSE_MS)
         self.dlq.close(timeout=CLOSE_MS / 1000)
         self.engine.dispose()
+
+
+def _offsets(after: dict[TopicPartition, int]) -> dict[TopicPartition, OffsetAndMetadata]:
+    return {tp: OffsetAndMetadata(at, "", -1) for tp, at in after.items()}
