@@ -19,7 +19,10 @@ from tests.cluster import require_servers
 
 pytestmark = pytest.mark.kafka
 
-AWKWARD = ["", "NULL", "O'Brien & Zoon", 'say "hi"', "back\\slash", "{a,b}", "ARRAY['x']", "Ærø ✓ 日本", "a\nb"]
+AWKWARD = [
+    *("", "NULL", "O'Brien & Zoon", 'say "hi"', "back\\slash", "{a,b}", "ARRAY['x']"),
+    *("Ærø ✓ 日本", "a\nb", "tab\tend"),
+]
 """Values an array literal or a quoted SQL string could get wrong."""
 
 
