@@ -9,7 +9,7 @@ Kafka service worker for those whose commands land on the partition it owns.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Generic, TypeVar
@@ -96,27 +96,24 @@ WATCHED: tuple[Deadlines[Any], ...] = (
 )
 
 
-def due_commands(
-    read: Callable[[Decider[Any], str], Any], candidates: Callable[[Decider[Any]], Iterable[str]], day: date
-) -> list[Command]:
+Read = Callable[[Decider[Any], str], Any]
+Candidates = Callable[[Decider[Any]], Iterable[str]]
+
+
+def watched(read: Read, candidates: Candidates) -> Iterator[tuple[Deadlines[Any], Any]]:
+    """Each watched aggregate among the candidates, with its state."""
+    for watch in WATCHED:
+        for aggregate_id in candidates(watch.decider):
+            yield watch, read(watch.decider, aggregate_id)
+
+
+def due_commands(read: Read, candidates: Candidates, day: date) -> list[Command]:
     """Every command due on `day` for the watched aggregates among the candidates."""
-    return [
-        command
-        for watch in WATCHED
-        for aggregate_id in candidates(watch.decider)
-        for command in watch.due(read(watch.decider, aggregate_id), day)
-    ]
+    return [command for watch, state in watched(read, candidates) for command in watch.due(state, day)]
 
 
-def next_due_day(
-    read: Callable[[Decider[Any], str], Any], candidates: Callable[[Decider[Any]], Iterable[str]], day: date
-) -> date | None:
+def next_due_day(read: Read, candidates: Candidates, day: date) -> date | None:
     """The first day from `day` on which `due_commands` has anything for these candidates, as
     long as none of their states changes; None if never."""
-    days = [
-        found
-        for watch in WATCHED
-        for aggregate_id in candidates(watch.decider)
-        if (found := watch.next_day(read(watch.decider, aggregate_id), day)) is not None
-    ]
-    return min(days, default=None)
+    days = (watch.next_day(state, day) for watch, state in watched(read, candidates))
+    return min((found for found in days if found is not None), default=None)
