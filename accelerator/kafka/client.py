@@ -221,9 +221,7 @@ class KafkaRuntime:
         """Until the broker has taken every command sent, or it is given up (connections.producer)."""
         sending, self.sending = self.sending, []
         with self._broker_takes():
-            self.producer.flush(timeout=self.settings.kafka_wait_seconds + FLUSH_MARGIN_SECONDS)
-            for future in sending:
-                future.get(timeout=0)  # the send's own error, if it failed
+            connections.taken(self.producer, sending, self.settings.kafka_wait_seconds + FLUSH_MARGIN_SECONDS)
 
     @contextmanager
     def _broker_takes(self) -> Iterator[None]:

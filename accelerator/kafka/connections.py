@@ -192,10 +192,16 @@ def commit(producer: KafkaProducer, sent: list[Any]) -> None:
     abortable, where Java's client refuses the commit). After a broker restart, sends refused
     while the transaction coordinator was loading ran out of retries and the commit went on:
     the consumer's offsets were committed without the commands they had caused."""
-    producer.flush()
-    for future in sent:
-        future.get()
+    taken(producer, sent)
     producer.commit_transaction()
+
+
+def taken(producer: KafkaProducer, sent: list[Any], timeout: float | None = None) -> None:
+    """Until every send is done; then the first one's error, if one failed: a flush returns
+    once each batch is taken or given up, and does not say which."""
+    producer.flush(timeout=timeout)
+    for future in sent:
+        future.get(timeout=0)
 
 
 def partitions(client: KafkaConsumer, topics: list[str], seconds: float) -> list[TopicPartition]:

@@ -19,7 +19,7 @@ from accelerator.kafka import connections
 class Sent:
     error: KafkaError | None = None
 
-    def get(self) -> str:
+    def get(self, timeout: float | None = None) -> str:  # as kafka-python's future's
         if self.error is not None:
             raise self.error
         return "record metadata"
@@ -29,7 +29,7 @@ class Sent:
 class Producer:
     calls: list[str] = field(default_factory=list)
 
-    def flush(self) -> None:
+    def flush(self, timeout: float | None = None) -> None:  # as kafka-python's producer's
         self.calls.append("flush")
 
     def commit_transaction(self) -> None:
