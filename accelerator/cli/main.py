@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer._click import exceptions as cli_errors  # typer 0.29 carries its own click
 
 from accelerator.bench.cli import bench
 from accelerator.cli import (
@@ -24,7 +26,7 @@ from accelerator.cli import (
     webhooks,
 )
 from accelerator.cli.context import Context
-from accelerator.cli.output import guarded
+from accelerator.cli.output import complain, guarded, shown, usage_message
 from accelerator.settings import Settings
 
 app = typer.Typer(
@@ -122,4 +124,17 @@ def quiet_clients() -> None:
 
 
 def main() -> None:
-    app()
+    try:
+        code = app(standalone_mode=False)  # click's own errors come here, to be one line
+    except cli_errors.NoArgsIsHelpError as error:  # a group given nothing: its help is shown
+        sys.exit(error.exit_code)
+    except cli_errors.UsageError as error:
+        complain(usage_message(error))
+        sys.exit(error.exit_code)
+    except cli_errors.ClickException as error:
+        complain(shown(error.format_message()))
+        sys.exit(error.exit_code)
+    except typer.Abort:
+        complain("aborted")
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)  # a command's typer.Exit(code), or 0

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+from typer._click import exceptions as cli_errors  # typer 0.29 carries its own click
 
 from accelerator.embedded.files import StoreError
 from accelerator.runtime import Unavailable
@@ -78,6 +79,21 @@ def validation_message(error: ValidationError) -> str:
         rule = item["msg"].removeprefix("Value error, ")
         parts.append(f"{field}: {rule[:1].lower()}{rule[1:]}")
     return "; ".join(parts)
+
+
+def usage_message(error: cli_errors.UsageError) -> str:
+    """An option or argument the command line got wrong (a value of the wrong type, an unknown
+    option, a missing argument) as `field: rule` and where the help is: one line, like every
+    other refusal, instead of click's usage and boxed message."""
+    param = error.param if isinstance(error, cli_errors.BadParameter) else None
+    if param is not None and error.message and not isinstance(error, cli_errors.MissingParameter):
+        field = "/".join(param.opts) if param.param_type_name == "option" else param.name
+        message = f"{field}: {error.message[:1].lower()}{error.message[1:]}"
+    else:
+        message = error.format_message().rstrip(".")
+        message = message[:1].lower() + message[1:]
+    where = f" (see {error.ctx.command_path} --help)" if error.ctx is not None else ""
+    return shown(message + where)
 
 
 def guarded(action: Callable[[], T]) -> T:
