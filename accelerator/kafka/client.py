@@ -23,7 +23,7 @@ from typing import Any
 
 from kafka import TopicPartition
 from kafka.errors import KafkaError, KafkaTimeoutError
-from sqlalchemy import Engine, make_url
+from sqlalchemy import Engine, make_url, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -55,6 +55,7 @@ SEEN = 10_000
 FLUSH_MARGIN_SECONDS = 5
 """A flush waits this much longer than a send may take, so that it ends with every send done or
 given up, and none left behind to go out later or to hold up the process's exit."""
+TABLES_LOCK = 0x616363656C  # "accel": the advisory lock of `create_tables`
 DEADLINE_SERVICES = tuple(s for s in SERVICES if any(service_of_decider(w.decider) == s for w in WATCHED))
 
 
@@ -66,7 +67,7 @@ def read_model_engine(settings: Settings) -> Engine:
 
     def create() -> None:
         try:
-            SQLModel.metadata.create_all(engine, tables=tables)
+            create_tables(engine, tables)
         except OperationalError as error:
             raise OSError(str(error.orig).strip()) from error
 
@@ -79,10 +80,22 @@ def read_model_engine(settings: Settings) -> Engine:
     return engine
 
 
+def create_tables(engine: Engine, tables: Sequence[Any]) -> None:
+    """These tables where they are missing, one process at a time. Workers started together
+    each found a table missing and created it, and PostgreSQL refused all but the first
+    (`duplicate key value violates unique constraint "pg_type_typname_nsp_index"`): the worker
+    ended and started over. A lock held until the transaction ends makes the others wait, then
+    find the tables there."""
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": TABLES_LOCK})
+        SQLModel.metadata.create_all(connection, tables=tables)
+
+
 def batched(url: str) -> dict[str, Any]:
     """Upserts of many rows in pages, not a round trip per row: psycopg2's `executemany` sends
-    one statement per row, and a projector batch upserts hundreds (SQLAlchemy's own batching
-    covers only `insert()` constructs, not the `text()` upserts of the read model)."""
+    one statement per row (SQLAlchemy's own batching covers only `insert()` constructs, not
+    `text()` upserts). The read model's big writes send arrays instead (`rows.Upsert`)."""
     if make_url(url).get_backend_name() != "postgresql":
         return {}
     return {"executemany_mode": "values_plus_batch", "executemany_batch_page_size": 500}

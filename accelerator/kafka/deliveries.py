@@ -21,9 +21,10 @@ from typing import Any
 
 from kafka.structs import OffsetAndMetadata
 from sqlalchemy import Engine, create_engine
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from accelerator.kafka import connections
+from accelerator.kafka.client import create_tables
 from accelerator.kafka.messages import CommandMessage, dead_letter
 from accelerator.kafka.topics import Names
 from accelerator.settings import Settings
@@ -42,7 +43,7 @@ CLOSE_MS = 3000
 
 def webhook_engine(settings: Settings) -> Engine:
     engine = create_engine(settings.database_url, pool_pre_ping=True)
-    SQLModel.metadata.create_all(engine, tables=TABLES)
+    create_tables(engine, TABLES)
     return engine
 
 

@@ -35,7 +35,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from accelerator.kafka import connections
-from accelerator.kafka.client import read_model_engine
+from accelerator.kafka.client import create_tables, read_model_engine
 from accelerator.kafka.messages import dead_letter
 from accelerator.kafka.topics import Names
 from accelerator.settings import Settings
@@ -155,7 +155,7 @@ class ProjectorWorker:
         self.group = self.names.group(entry.name)
         self.topics = self.names.all_events()
         self.engine: Engine = read_model_engine(settings)
-        SQLModel.metadata.create_all(self.engine, tables=TABLES)
+        create_tables(self.engine, TABLES)
         self.consumer = connections.consumer(settings, self.group, max_poll_records=BATCH)
         connections.partitions(self.consumer, self.topics, settings.kafka_wait_seconds)
         self.dlq = connections.producer(settings)
