@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -11,6 +14,19 @@ from tests import builders as b
 
 WHEN = "2027-03-12T10:00:00+01:00"
 """A day in the accelerator, after Parkly's kick-off."""
+
+
+def run_module(module: str, *argv: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """`python -m MODULE ARGV...` in a process of its own, as a user or the supervisor runs it
+    (not typer's test runner): what reaches the terminal, and the exit code."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *argv],
+        env={**os.environ, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 class Cli:

@@ -4,24 +4,16 @@ nothing stored; what was typed is shown as data."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli.driver import run_module
+
 
 def accelerator(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The entry point's code, as a user runs it (not typer's test runner)."""
-    return subprocess.run(
-        [sys.executable, "-m", "accelerator.cli", *argv],
-        env={**os.environ, "ACCELERATOR_STORE": str(cwd / "store.db")},
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_module("accelerator.cli", *argv, cwd=cwd, ACCELERATOR_STORE=str(cwd / "store.db"))
 
 
 @pytest.mark.parametrize(

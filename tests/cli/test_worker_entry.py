@@ -3,24 +3,16 @@ refuses, it refuses in one line before it reaches for a broker."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
 import pytest
 
+from tests.cli.driver import run_module
 from tests.cluster import ROOT
 
 
 def start(*argv: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "accelerator.kafka", *argv],
-        env={**os.environ, **env},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_module("accelerator.kafka", *argv, cwd=ROOT, **env)
 
 
 @pytest.mark.parametrize(
