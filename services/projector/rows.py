@@ -21,7 +21,8 @@ CHALLENGE_COLUMNS = ("challenge_id", "city_id", "view")
 
 
 class Upsert:
-    """Rows into one table, each replacing the row with its key (the first column)."""
+    """Rows into one table of text columns, each replacing the row with its key (the first
+    column)."""
 
     def __init__(self, table: str, columns: tuple[str, ...]) -> None:
         self.columns = columns
