@@ -253,7 +253,7 @@ class ProjectorWorker:
             return
         self.resumed = {}
 
-    def _committed(self, _offsets: object, response: object) -> None:
+    def _committed(self, _offsets_sent: object, response: object) -> None:
         if isinstance(response, Exception):
             log.info(
                 "%s: offsets not committed to the group (%s); PostgreSQL has them", self.entry.name, response
