@@ -54,9 +54,6 @@ def embedded_demo(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
 @pytest.fixture(scope="session")
 def kafka_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoRun]:
     """The demo on a real broker: every worker its own process, PostgreSQL read model."""
-    cluster = Cluster(tmp_path_factory.mktemp("kafka-demo-logs")).start()
-    try:
+    with Cluster(tmp_path_factory.mktemp("kafka-demo-logs")).start() as cluster:
         clock = demo_clock()
         yield run_the_demo(cluster.runtime(clock), clock, tmp_path_factory.mktemp("kafka-demo"), cluster)
-    finally:
-        cluster.stop()

@@ -123,6 +123,12 @@ class Cluster:
         self.runtimes.append(runtime)
         return runtime
 
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
     def stop(self) -> None:
         for runtime in self.runtimes:
             runtime.close()

@@ -35,9 +35,8 @@ pytestmark = pytest.mark.kafka
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    cluster = Cluster(tmp_path_factory.mktemp("kafka-fault-logs")).start()
-    yield cluster
-    cluster.stop()
+    with Cluster(tmp_path_factory.mktemp("kafka-fault-logs")).start() as cluster:
+        yield cluster
 
 
 @pytest.fixture

@@ -30,9 +30,8 @@ APPROVER, MANAGER = "Marie Claes", "Lotte Claes"
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    cluster = Cluster(tmp_path_factory.mktemp("kafka-finance-logs")).start()
-    yield cluster
-    cluster.stop()
+    with Cluster(tmp_path_factory.mktemp("kafka-finance-logs")).start() as cluster:
+        yield cluster
 
 
 @pytest.fixture

@@ -23,8 +23,7 @@ pytestmark = pytest.mark.kafka
 def test_a_projector_stopped_before_its_group_offsets_moves_the_group_on_when_it_resumes(
     tmp_path: Path,
 ) -> None:
-    cluster = Cluster(tmp_path).start(*(name for name in WORKERS if name != "projector"))
-    try:
+    with Cluster(tmp_path).start(*(name for name in WORKERS if name != "projector")) as cluster:
         clock = VirtualClock(at(date(2027, 1, 4)))
         runtime = cluster.runtime(clock)
         challenge = "brugge-resume-2027"
@@ -48,5 +47,3 @@ def test_a_projector_stopped_before_its_group_offsets_moves_the_group_on_when_it
         cluster.start("projector")
         runtime.settle(timeout=45)  # the group's offsets reach PostgreSQL's: nothing is left to read
         assert cluster.restarts("projector") == 0  # and no watchdog had to end it
-    finally:
-        cluster.stop()

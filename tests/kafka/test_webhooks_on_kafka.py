@@ -37,14 +37,13 @@ WORKERS = (
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    cluster = Cluster(
+    with Cluster(
         tmp_path_factory.mktemp("kafka-webhook-logs"),
         webhook_allow_loopback=True,
         webhook_backoff_seconds=0.05,
         webhook_backoff_max_seconds=0.5,
-    ).start(*WORKERS)
-    yield cluster
-    cluster.stop()
+    ).start(*WORKERS) as cluster:
+        yield cluster
 
 
 def city_topic(cluster: Cluster, city: str) -> list[CloudEvent]:
