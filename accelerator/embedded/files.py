@@ -168,8 +168,11 @@ def _prepare(engine: Engine) -> None:
                 migrate(connection, version)
         SQLModel.metadata.create_all(engine)
         with engine.begin() as connection:
-            connection.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
-            connection.exec_driver_sql(f"PRAGMA user_version={SCHEMA_VERSION}")
+            # Set only when they differ: setting them writes the file's header even when the
+            # value is the same, and a command that reads, or is refused, changes no byte.
+            for pragma, value in (("application_id", APPLICATION_ID), ("user_version", SCHEMA_VERSION)):
+                if connection.exec_driver_sql(f"PRAGMA {pragma}").scalar() != value:
+                    connection.exec_driver_sql(f"PRAGMA {pragma}={value}")
     except OperationalError as error:
         raise StoreError.from_sqlite(engine, error) from error
 

@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from accelerator.cli import app
-from tests.cli.driver import Cli, one_line
+from tests.cli.driver import WHEN, Cli, one_line, run_module
 
 NOBODY = 65534
 """The unprivileged user a root test run reads the store as (root may write any file)."""
@@ -78,6 +78,53 @@ def test_reading_a_store_that_does_not_exist_says_so_and_creates_nothing(
     assert one_line(error)
     assert f"store: {typo} does not exist: nothing was ever recorded there" in error
     assert not typo.parent.exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("show", "Parkly"),
+        ("startups",),
+        ("funnel",),
+        ("withdraw", "Parkly"),  # a usage error: --reason is missing
+        ("review", "decide", "Parkly", "selected"),  # refused: no review yet
+        (
+            "apply",
+            "--challenge",
+            "nowhere",
+            "--company",
+            "X",
+            "--contact-name",
+            "Y",
+            "--contact-email",
+            "y@example.org",
+            "--proposal",
+            "p",
+            "--budget",
+            "2,50",
+            "--kind",
+            "citizens",
+            "--country",
+            "BE",
+        ),  # refused: no such challenge
+    ],
+    ids=lambda command: " ".join(command[:2]),
+)
+def test_reading_or_a_refused_command_changes_no_byte_of_the_store(
+    cli: Cli, command: tuple[str, ...]
+) -> None:
+    # The file as a command of its own leaves it (the fixture's in-process engines may still
+    # hold the log's last writes in its write-ahead file).
+    run_module("accelerator.cli", "--store", str(cli.store), "show", "Parkly", cwd=cli.store.parent)
+    before = digest(cli.store)
+    result = run_module(
+        "accelerator.cli", "--store", str(cli.store), "--now", WHEN, *command, cwd=cli.store.parent
+    )
+    reads = command[0] in ("show", "startups", "funnel")
+    assert result.returncode == (0 if reads else 2 if command[0] == "withdraw" else 1), result.stderr
+    assert reads or one_line(result.stderr), result.stderr
+    assert digest(cli.store) == before, "the store's file changed"
+    assert sorted(p.name for p in cli.store.parent.iterdir()) == ["brugge.db"]
 
 
 @pytest.fixture(params=[0o555, 0o777], ids=["in a read-only folder", "in a shared folder"])
