@@ -31,6 +31,7 @@ def admin(settings: Settings, role: str | None = None) -> KafkaAdminClient:
             **connections.options(settings),
             request_timeout_ms=30000,
             bootstrap_timeout_ms=connections.BOOTSTRAP_MS,
+            reconnect_backoff_max_ms=connections.RECONNECT_MAX_MS,
         ),
         settings.kafka_wait_seconds,
         connections.no_broker(settings),

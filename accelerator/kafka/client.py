@@ -132,13 +132,10 @@ class KafkaRuntime:
         self.actor = actor or settings.actor
         self.names = Names(settings.topic_prefix)
         self.engine = read_model_engine(settings)
-        back_soon = connections.RECONNECT_MAX_MS
-        self.producer = connections.producer(
-            settings, give_up_seconds=settings.kafka_wait_seconds, reconnect_backoff_max_ms=back_soon
-        )
+        self.producer = connections.producer(settings, give_up_seconds=settings.kafka_wait_seconds)
         self.sending: list[Any] = []
         """What was sent and not yet flushed (kafka-python's futures)."""
-        self.replies = connections.consumer(settings, reconnect_backoff_max_ms=back_soon)
+        self.replies = connections.consumer(settings)
         self.reply_partitions = connections.assign_all(
             self.replies, [self.names.replies], from_start=False, seconds=settings.kafka_wait_seconds
         )

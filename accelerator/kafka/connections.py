@@ -51,12 +51,12 @@ REQUEST_MS = 30000
 """kafka-python's default time a request may take."""
 DEFAULT_RETRY_MS = 100
 RECONNECT_MAX_MS = 1000
-"""The longest a client (CLI, web, KafkaRuntime) waits before it tries again a broker it could
-not reach. kafka-python's default, 30 s, is Java's 1 s times thirty: a client that had failed a
-dozen times to reach a stopped broker took up to half a minute to notice it back, longer than a
-command's flush waits. The workers keep the default for now: back within a second, they met
-the restarted broker while its transaction coordinator was still loading, which is what showed
-that kafka-python commits a transaction one of whose sends failed (`commit`)."""
+"""The longest a client waits before it tries again a broker it could not reach. kafka-python's
+default, 30 s, is Java's 1 s times thirty: a client that had failed a dozen times to reach a
+stopped broker took up to half a minute to notice it back (a command's flush gave up first; a
+worker sat idle). A worker back within a second may meet the restarted broker while its
+transaction coordinator is still loading: its sends are refused until they run out of retries,
+and `commit` then refuses the transaction (kafka-python would commit it)."""
 TRANSACTION_RETRY_MS = 20
 """How long a transactional writer waits before asking again (kafka-python's default: 100 ms;
 Java's client waits 20 ms after CONCURRENT_TRANSACTIONS, KAFKA-5477)."""
@@ -130,6 +130,7 @@ def consumer(settings: Settings, group: str | None = None, **overrides: Any) -> 
         heartbeat_interval_ms=max(settings.session_timeout_ms // 5, 500),
         max_poll_records=100,
         fetch_max_wait_ms=settings.fetch_max_wait_ms,
+        reconnect_backoff_max_ms=RECONNECT_MAX_MS,
     )
     return patiently(
         f"kafka: waiting for a broker at {settings.kafka_bootstrap_servers}",
@@ -155,6 +156,7 @@ def producer(
         linger_ms=LINGER_MS,
         retries=PRODUCE_RETRIES,
         max_block_ms=int(settings.kafka_wait_seconds * 1000),
+        reconnect_backoff_max_ms=RECONNECT_MAX_MS,
     )
     if transactional_id:
         settings_options["transactional_id"] = transactional_id
