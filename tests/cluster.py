@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import os
 import socket
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
 
 from accelerator.kafka import cluster
+from accelerator.kafka.admin import create_database, drop_database
 from accelerator.kafka.cluster import ROOT, broker
 from accelerator.settings import Settings
 
-__all__ = ["ROOT", "Cluster", "broker", "require_servers"]
+__all__ = ["ROOT", "Cluster", "broker", "require_servers", "scratch_database"]
 
 HOW_TO_START = "start them with: bash deploy/kafka.sh start && bash deploy/postgres.sh start"
 
@@ -51,3 +55,14 @@ class Cluster(cluster.Cluster):
     def __init__(self, logs: Path, provision: bool = True, **overrides: object) -> None:
         require_servers()
         super().__init__(logs, None, provision, **overrides)
+
+
+@contextmanager
+def scratch_database(name: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database beside the configured one (its URL), dropped after."""
+    require_servers()
+    url = create_database(Settings(), f"{name}_{uuid.uuid4().hex[:8]}")
+    try:
+        yield url
+    finally:
+        drop_database(Settings(), url)

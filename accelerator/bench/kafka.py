@@ -48,15 +48,17 @@ def namespace(tag: str = "") -> Settings:
     if secured(settings):  # each worker its own principal, as in production
         settings = with_own_principals(settings, Path(tempfile.mkdtemp(prefix="accelerator-bench-")))
     create_topics(settings)
-    atexit.register(_remove, settings)  # a figure is a process of its own: its namespace goes with it
+    atexit.register(_remove, base, settings)  # a figure is a process of its own: its namespace goes with it
     return settings
 
 
-def _remove(settings: Settings) -> None:
+def _remove(base: Settings, settings: Settings) -> None:
     """The namespace's topics and ACLs off the broker, so that the next run does not pay for them
-    (the broker checks each request against every ACL)."""
+    (the broker checks each request against every ACL), and its read model's database."""
     from kafka.errors import KafkaError
+    from sqlalchemy.exc import SQLAlchemyError
 
+    from accelerator.kafka.admin import drop_database
     from accelerator.kafka.principals import remove_namespace
     from accelerator.runtime import Unavailable
 
@@ -64,6 +66,10 @@ def _remove(settings: Settings) -> None:
         remove_namespace(settings.model_copy(update={"kafka_wait_seconds": 5}))
     except (Unavailable, KafkaError, OSError) as error:
         print(f"bench: namespace {settings.topic_prefix} left on the broker: {error}")
+    try:
+        drop_database(base, settings.database_url)
+    except SQLAlchemyError as error:
+        print(f"bench: database of {settings.topic_prefix} left on PostgreSQL: {error}")
 
 
 def preload(settings: Settings, store: Path, events: int) -> int:

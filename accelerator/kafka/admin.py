@@ -84,3 +84,20 @@ def create_database(settings: Settings, name: str) -> str:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
     return url.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(settings: Settings, url: str) -> None:
+    """Drop a database `create_database` made beside the configured one, ending whatever is
+    still connected to it (a worker killed mid-transaction may be)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = make_url(url).database
+    if name == make_url(settings.database_url).database:
+        raise ValueError(f"database: {name} is the configured read model, not one made beside it")
+    engine = create_engine(settings.database_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        engine.dispose()

@@ -19,7 +19,7 @@ from typing import IO, Self
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
-from accelerator.kafka.admin import create_database, create_topics
+from accelerator.kafka.admin import create_database, create_topics, drop_database
 from accelerator.kafka.auth import CredentialsFile, credentials_path
 from accelerator.kafka.client import KafkaRuntime
 from accelerator.kafka.principals import provision as provision_principals
@@ -37,6 +37,7 @@ class Cluster:
         self, logs: Path, base: Settings | None = None, provision: bool = True, **overrides: object
     ) -> None:
         base = base or Settings()
+        self.base = base
         tag = uuid.uuid4().hex[:8]
         self.settings = base.model_copy(
             update={
@@ -141,6 +142,7 @@ class Cluster:
                 supervisor.kill()
         for output in self._outputs:
             output.close()
+        drop_database(self.base, self.settings.database_url)  # its logs stay, for a failed test
 
 
 def broker(action: str, settings: Settings, timeout: float = 180) -> None:

@@ -8,8 +8,10 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
-from accelerator.kafka.admin import admin, topics
+from accelerator.kafka.admin import admin, drop_database, topics
 from accelerator.kafka.auth import ADMIN
 from accelerator.kafka.principals import acls, principals, remove_namespace, secured
 from accelerator.settings import Settings
@@ -53,18 +55,45 @@ def provisioned(*clusters: Cluster, seconds: float = 30) -> tuple[int, int]:
 
 
 def test_removing_a_namespace_takes_its_topics_and_acls_and_only_those(tmp_path: Path) -> None:
-    gone, kept = Cluster(tmp_path / "gone"), Cluster(tmp_path / "kept")
-    before = provisioned(gone, kept)
-    assert left(gone.settings)[0] > 0
-    if secured(gone.settings):
-        assert left(gone.settings)[1] > 0
-    acls_removed, topics_removed = remove_namespace(gone.settings)
-    assert (topics_removed, acls_removed) == before  # the same topics and grants in every namespace
-    assert gone_within(gone.settings, seconds=30)  # the broker's metadata follows its controller's
-    assert left(kept.settings) == before
-    remove_namespace(kept.settings)
+    with Cluster(tmp_path / "gone") as gone, Cluster(tmp_path / "kept") as kept:
+        before = provisioned(gone, kept)
+        assert left(gone.settings)[0] > 0
+        if secured(gone.settings):
+            assert left(gone.settings)[1] > 0
+        acls_removed, topics_removed = remove_namespace(gone.settings)
+        assert (topics_removed, acls_removed) == before  # the same topics and grants in every namespace
+        assert gone_within(gone.settings, seconds=30)  # the broker's metadata follows its controller's
+        assert left(kept.settings) == before
+        remove_namespace(kept.settings)
 
 
 def test_the_default_namespace_is_never_removed() -> None:
     with pytest.raises(ValueError, match="topic_prefix: only a namespace of its own"):
         remove_namespace(Settings(runtime="kafka", topic_prefix=""))
+
+
+def databases() -> set[str]:
+    engine = create_engine(Settings().database_url)
+    try:
+        with engine.connect() as connection:
+            return set(connection.execute(text("SELECT datname FROM pg_database")).scalars())
+    finally:
+        engine.dispose()
+
+
+def test_a_stopped_cluster_takes_its_read_model_database_with_it(tmp_path: Path) -> None:
+    cluster = Cluster(tmp_path, provision=False)
+    name = make_url(cluster.settings.database_url).database
+    assert name in databases()
+    left_open = create_engine(cluster.settings.database_url)  # as a worker killed mid-transaction
+    connection = left_open.connect()
+    connection.execute(text("SELECT 1"))
+    cluster.stop()
+    assert name not in databases()
+    assert make_url(Settings().database_url).database in databases()
+    left_open.dispose()
+
+
+def test_the_configured_read_model_is_never_dropped() -> None:
+    with pytest.raises(ValueError, match="is the configured read model"):
+        drop_database(Settings(), Settings().database_url)

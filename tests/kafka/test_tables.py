@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import threading
-import uuid
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.exc import SQLAlchemyError
 
-from accelerator.kafka.admin import create_database
 from accelerator.kafka.client import create_tables
 from accelerator.kafka.projector import TABLES
-from accelerator.settings import Settings
 from services.projector import read_model
-from tests.cluster import require_servers
+from tests.cluster import scratch_database
 
 pytestmark = pytest.mark.kafka
 
@@ -22,9 +20,13 @@ READ_MODEL = [read_model.StartupRow.__table__, read_model.ChallengeRow.__table__
 WORKERS = 8
 
 
-def test_workers_creating_the_tables_at_once_all_go_on() -> None:
-    require_servers()
-    url = create_database(Settings(), f"tables_{uuid.uuid4().hex[:8]}")
+@pytest.fixture
+def url() -> Iterator[str]:
+    with scratch_database("tables") as made:
+        yield made
+
+
+def test_workers_creating_the_tables_at_once_all_go_on(url: str) -> None:
     engines = [create_engine(url) for _ in range(WORKERS)]
     for engine in engines:  # each with its connection open, as a started worker has
         engine.connect().close()

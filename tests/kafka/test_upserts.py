@@ -3,19 +3,17 @@ as one array per column, SQLite as one row per execution; both must store the sa
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import SQLModel
 
-from accelerator.kafka.admin import create_database
-from accelerator.settings import Settings
 from services.projector import read_model  # noqa: F401  (declares the read model's tables)
 from services.projector.rows import STARTUP_COLUMNS, STARTUPS
-from tests.cluster import require_servers
+from tests.cluster import scratch_database
 
 pytestmark = pytest.mark.kafka
 
@@ -28,15 +26,15 @@ AWKWARD = [
 
 @pytest.fixture(params=["postgresql", "sqlite"])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "postgresql":
-        require_servers()
-        url = create_database(Settings(), f"upserts_{uuid.uuid4().hex[:8]}")
-    else:
-        url = f"sqlite:///{tmp_path / 'read-model.db'}"
-    made = create_engine(url)
-    SQLModel.metadata.create_all(made, tables=[SQLModel.metadata.tables["startup_view"]])
-    yield made
-    made.dispose()
+    with ExitStack() as stack:
+        if request.param == "postgresql":
+            url = stack.enter_context(scratch_database("upserts"))
+        else:
+            url = f"sqlite:///{tmp_path / 'read-model.db'}"
+        made = create_engine(url)
+        stack.callback(made.dispose)
+        SQLModel.metadata.create_all(made, tables=[SQLModel.metadata.tables["startup_view"]])
+        yield made
 
 
 def row(key: str, value: str) -> dict[str, str]:
