@@ -145,8 +145,17 @@ class ServiceWorker:
             execute(decider_of(command), command, outbox, clock, meta)
             return None
 
+        folded: dict[str, tuple[int, Any]] = {}
+
         def read(decider: Decider[Any], aggregate_id: str) -> Any:
-            return decider.fold(outbox.load(decider.stream(aggregate_id)))
+            """Folded once for what is due and again for the next day only if a due command
+            changed it (a stream only grows: its length is its version)."""
+            stream = decider.stream(aggregate_id)
+            history = outbox.load(stream)
+            known = folded.get(stream)
+            if known is None or known[0] != len(history):
+                known = folded[stream] = (len(history), decider.fold(history))
+            return known[1]
 
         def owned(decider: Decider[Any]) -> list[str]:
             return self._owned(decider, command.partition)
