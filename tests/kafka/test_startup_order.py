@@ -64,36 +64,36 @@ def test_postgresql_down_is_one_line_after_a_visible_wait() -> None:
 
 @pytest.mark.kafka
 def test_no_broker_is_one_line_after_a_visible_wait(tmp_path: Path) -> None:
-    cluster = Cluster(tmp_path)
-    env = {
-        "ACCELERATOR_DATABASE_URL": cluster.settings.database_url,
-        "ACCELERATOR_KAFKA_BOOTSTRAP_SERVERS": NOWHERE,
-        "ACCELERATOR_KAFKA_WAIT_SECONDS": "4",
-    }
-    code, output = cli("challenge", "open", b.CHALLENGE, env=env)
-    assert code == 1
-    assert "Traceback" not in output
-    assert output.strip().splitlines()[-1] == (
-        f"error: kafka: no broker answers at {NOWHERE} (start one: bash deploy/kafka.sh start)"
-    )
+    with Cluster(tmp_path) as cluster:
+        env = {
+            "ACCELERATOR_DATABASE_URL": cluster.settings.database_url,
+            "ACCELERATOR_KAFKA_BOOTSTRAP_SERVERS": NOWHERE,
+            "ACCELERATOR_KAFKA_WAIT_SECONDS": "4",
+        }
+        code, output = cli("challenge", "open", b.CHALLENGE, env=env)
+        assert code == 1
+        assert "Traceback" not in output
+        assert output.strip().splitlines()[-1] == (
+            f"error: kafka: no broker answers at {NOWHERE} (start one: bash deploy/kafka.sh start)"
+        )
 
 
 @pytest.mark.kafka
 def test_a_command_before_the_topics_exist_names_the_topic_and_the_remedy(tmp_path: Path) -> None:
-    cluster = Cluster(tmp_path, provision=False)
-    env = {
-        "ACCELERATOR_TOPIC_PREFIX": cluster.settings.topic_prefix,
-        "ACCELERATOR_DATABASE_URL": cluster.settings.database_url,
-        "ACCELERATOR_KAFKA_WAIT_SECONDS": "3",
-        **credentials(cluster),
-    }
-    code, output = cli("challenge", "open", b.CHALLENGE, env=env)
-    assert code == 1
-    assert "Traceback" not in output
-    topic = f"{cluster.settings.topic_prefix}accelerator.replies"
-    assert output.strip().splitlines()[-1] == (
-        f"error: kafka: topic {topic} does not exist; run accelerator topics create"
-    )
+    with Cluster(tmp_path, provision=False) as cluster:
+        env = {
+            "ACCELERATOR_TOPIC_PREFIX": cluster.settings.topic_prefix,
+            "ACCELERATOR_DATABASE_URL": cluster.settings.database_url,
+            "ACCELERATOR_KAFKA_WAIT_SECONDS": "3",
+            **credentials(cluster),
+        }
+        code, output = cli("challenge", "open", b.CHALLENGE, env=env)
+        assert code == 1
+        assert "Traceback" not in output
+        topic = f"{cluster.settings.topic_prefix}accelerator.replies"
+        assert output.strip().splitlines()[-1] == (
+            f"error: kafka: topic {topic} does not exist; run accelerator topics create"
+        )
 
 
 @pytest.mark.kafka
@@ -118,24 +118,24 @@ def test_workers_started_before_their_topics_wait_and_then_work(tmp_path: Path) 
 
 @pytest.mark.kafka
 def test_the_broker_going_away_while_a_command_waits_ends_in_one_line(tmp_path: Path) -> None:
-    cluster = Cluster(tmp_path, reply_timeout_seconds=20)  # no workers: nobody will answer
-    command = subprocess.Popen(
-        [sys.executable, "-m", "accelerator.cli", "challenge", "open", b.CHALLENGE],
-        env=environment(cluster.settings),
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        sent(cluster, "intake")  # the command is on its topic: the client now waits for its reply
-        cluster.broker("stop")
-    finally:
-        cluster.broker("start")
-    out, err = command.communicate(timeout=120)
-    assert command.returncode == 1
-    assert "Traceback" not in out + err
-    assert err.strip().splitlines()[-1].startswith("error: kafka: no reply to 1 command(s) within 20 s")
+    with Cluster(tmp_path, reply_timeout_seconds=20) as cluster:  # no workers: nobody will answer
+        command = subprocess.Popen(
+            [sys.executable, "-m", "accelerator.cli", "challenge", "open", b.CHALLENGE],
+            env=environment(cluster.settings),
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            sent(cluster, "intake")  # the command is on its topic: the client now waits for its reply
+            cluster.broker("stop")
+        finally:
+            cluster.broker("start")
+        out, err = command.communicate(timeout=120)
+        assert command.returncode == 1
+        assert "Traceback" not in out + err
+        assert err.strip().splitlines()[-1].startswith("error: kafka: no reply to 1 command(s) within 20 s")
 
 
 def sent(cluster: Cluster, service: str, timeout: float = 120) -> None:
