@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from kafka import TopicPartition
+from kafka import KafkaProducer, TopicPartition
 from kafka.errors import KafkaError, KafkaTimeoutError
 from sqlalchemy import Engine, make_url, text
 from sqlalchemy.exc import OperationalError
@@ -132,7 +132,9 @@ class KafkaRuntime:
         self.actor = actor or settings.actor
         self.names = Names(settings.topic_prefix)
         self.engine = read_model_engine(settings)
-        self.producer = connections.producer(settings, give_up_seconds=settings.kafka_wait_seconds)
+        self._producer: KafkaProducer | None = connections.producer(
+            settings, give_up_seconds=settings.kafka_wait_seconds
+        )
         self.sending: list[Any] = []
         """What was sent and not yet flushed (kafka-python's futures)."""
         self.replies = connections.consumer(settings)
@@ -227,11 +229,44 @@ class KafkaRuntime:
             self.flush()
         return message
 
+    @property
+    def producer(self) -> KafkaProducer:
+        if self._producer is None:
+            self._producer = connections.producer(
+                self.settings, give_up_seconds=self.settings.kafka_wait_seconds
+            )
+        return self._producer
+
     def flush(self) -> None:
-        """Until the broker has taken every command sent, or it is given up (connections.producer)."""
+        """Until the broker has taken every command sent, or it is given up (connections.producer).
+
+        A producer that gave a command up and has no producer id left is not used again; the
+        next send has a new one. kafka-python 3.0.12's idempotent producer, when a batch it had
+        sent and was retrying expires (a broker restart), drops its producer id and never asks
+        for another (`reset_producer_id` leaves its state READY): every later send waited for
+        ever. One that still has its id keeps it (the broker is away: the next send says so)."""
         sending, self.sending = self.sending, []
-        with self._broker_takes():
-            connections.taken(self.producer, sending, self.settings.kafka_wait_seconds + FLUSH_MARGIN_SECONDS)
+        try:
+            with self._broker_takes():
+                connections.taken(
+                    self.producer, sending, self.settings.kafka_wait_seconds + FLUSH_MARGIN_SECONDS
+                )
+        except NoReply:
+            if not self.producer._transaction_manager.has_producer_id():
+                self._drop_producer()
+            raise
+
+    def _drop_producer(self) -> None:
+        """Closed without sending what it still holds: those commands were given up, and said so."""
+        producer, self._producer = self._producer, None
+        if producer is None:
+            return
+        try:
+            producer.close(timeout=0)
+        except (
+            KafkaTimeoutError
+        ):  # its close flushes first, and a flush of no time fails while it holds a batch
+            producer._sender.force_close()  # fails what it holds and ends its network thread
 
     @contextmanager
     def _broker_takes(self) -> Iterator[None]:
@@ -401,7 +436,8 @@ class KafkaRuntime:
     def close(self) -> None:
         """Once every command sent is taken or given up (see `flush`)."""
         try:
-            self.producer.close(timeout=self.settings.kafka_wait_seconds + FLUSH_MARGIN_SECONDS)
+            if self._producer is not None:
+                self._producer.close(timeout=self.settings.kafka_wait_seconds + FLUSH_MARGIN_SECONDS)
         finally:
             self.replies.close()
             self.engine.dispose()

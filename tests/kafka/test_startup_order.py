@@ -210,3 +210,24 @@ def taken(cluster: Cluster, clock: VirtualClock, command: PublishChallenge) -> N
             return
         except connections.Unavailable:
             assert time.monotonic() < deadline, f"the broker took no command in {READY_SECONDS} s"
+
+
+@pytest.mark.kafka
+def test_a_client_whose_producer_lost_its_id_sends_again_with_a_new_one(tmp_path: Path) -> None:
+    """Found by the chaos test (a run that never ended): after a broker restart, a command whose
+    batch kafka-python had sent and was retrying expired. kafka-python 3.0.12 then drops its
+    idempotent producer's id (`reset_producer_id`) and never asks for another, so every later
+    send of that client waited for ever. The state is set here as that expiry sets it."""
+    with Cluster(tmp_path, kafka_wait_seconds=3) as cluster:  # no workers: the commands need only be taken
+        client = cluster.runtime(VirtualClock(at(date(2027, 1, 4))))
+        publish = PublishChallenge(**b.published().model_dump())
+        client.send(publish)
+        wedged = client.producer
+        wedged._transaction_manager.reset_producer_id()  # as the expired batch does
+        with pytest.raises(NoReply, match="that it took the command within 3 s"):
+            client.send(publish)  # this producer will never send again
+        client.send(publish)  # the client's next producer does
+        client.send(publish)
+        assert client.producer is not wedged
+        wedged._sender.join(10)
+        assert not wedged._sender.is_alive(), "the dropped producer's network thread goes on"
