@@ -35,6 +35,15 @@ APPROVER = "Marie Claes"
 """Finance's officer: approves the payments the programme (the runtime's own actor) requested."""
 
 
+ANSWER_SECONDS = 300
+"""How long the driver asks one command again: a fault lasts seconds, a broker restart about a
+minute, and an attempt may wait for its reply for `reply_timeout_seconds`."""
+
+
+class Unanswered(Unavailable):
+    """A command the runtime never answered, however often asked."""
+
+
 @dataclass
 class Sent:
     answered: dict[str, bool] = field(default_factory=dict)
@@ -60,26 +69,36 @@ class Driver:
     def do(self, command: Command, actor: str | None = None) -> bool:
         """Send until answered (same id each time); True if accepted, False if refused."""
         command_id = str(uuid.uuid4())
-        while True:
-            try:
-                self.runtime.handle(command, actor=actor, command_id=command_id)
-                self.sent.answered[command_id] = True
-                return True
-            except Rejected:
-                self.sent.answered[command_id] = False
-                return False
-            except (Unavailable, TimeoutError, OSError):
-                self.sent.resent += 1  # the broker or a worker is away: ask again, same id
+        try:
+            self._until_answered(
+                type(command).__name__,
+                lambda: self.runtime.handle(command, actor=actor, command_id=command_id),
+            )
+        except Rejected:
+            self.sent.answered[command_id] = False
+            return False
+        self.sent.answered[command_id] = True
+        return True
 
     def day(self, when: date) -> None:
         self.clock.set(datetime.combine(when, daytime(10), PROGRAMME_TZ))
 
     def tick(self) -> None:
+        self._until_answered("a deadline check", self.runtime.tick)
+
+    def _until_answered(self, what: str, attempt: Callable[[], object]) -> None:
+        """Again and again while the broker or a worker is away (the same command id: safe),
+        but not for ever: a client or service that never answers ends the run, not hangs it."""
+        give_up = time.monotonic() + ANSWER_SECONDS
         while True:
             try:
-                self.runtime.tick()
+                attempt()
                 return
-            except (Unavailable, TimeoutError, OSError):
+            except (Unavailable, TimeoutError, OSError) as error:
+                if time.monotonic() > give_up:
+                    raise Unanswered(
+                        f"chaos: {what} still unanswered after {ANSWER_SECONDS} s: {error}"
+                    ) from error
                 self.sent.resent += 1
 
     def programmes(self) -> Iterator[str]:
