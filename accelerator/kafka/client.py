@@ -263,10 +263,10 @@ class KafkaRuntime:
             return
         try:
             producer.close(timeout=0)
-        except (
-            KafkaTimeoutError
-        ):  # its close flushes first, and a flush of no time fails while it holds a batch
-            producer._sender.force_close()  # fails what it holds and ends its network thread
+        except KafkaTimeoutError:
+            # Its close flushes first, and a flush of no time fails while it holds a batch: stop
+            # its sender, which fails what it holds and ends its network thread.
+            producer._sender.force_close()
 
     @contextmanager
     def _broker_takes(self) -> Iterator[None]:
