@@ -132,9 +132,7 @@ class KafkaRuntime:
         self.actor = actor or settings.actor
         self.names = Names(settings.topic_prefix)
         self.engine = read_model_engine(settings)
-        self._producer: KafkaProducer | None = connections.producer(
-            settings, give_up_seconds=settings.kafka_wait_seconds
-        )
+        self._producer: KafkaProducer | None = self._new_producer()
         self.sending: list[Any] = []
         """What was sent and not yet flushed (kafka-python's futures)."""
         self.replies = connections.consumer(settings)
@@ -231,11 +229,13 @@ class KafkaRuntime:
 
     @property
     def producer(self) -> KafkaProducer:
+        """The producer commands go out with; a new one after `flush` dropped the last."""
         if self._producer is None:
-            self._producer = connections.producer(
-                self.settings, give_up_seconds=self.settings.kafka_wait_seconds
-            )
+            self._producer = self._new_producer()
         return self._producer
+
+    def _new_producer(self) -> KafkaProducer:
+        return connections.producer(self.settings, give_up_seconds=self.settings.kafka_wait_seconds)
 
     def flush(self) -> None:
         """Until the broker has taken every command sent, or it is given up (connections.producer).
