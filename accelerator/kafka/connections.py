@@ -75,16 +75,23 @@ class _Refused(stop_base):
 
 
 def patiently(
-    what: str, attempt: Callable[[], T], seconds: float, give_up: str, refused_as: str | None = None
+    what: str,
+    attempt: Callable[[], T],
+    seconds: float,
+    give_up: str,
+    refused_as: str | None = None,
+    refusal_is_final: bool = True,
 ) -> T:
     """Try until it works or `seconds` have passed, saying what it waits for; then `give_up`.
 
-    A broker that refuses our credentials is no reason to wait: that ends it at once."""
+    A broker that refuses our credentials is no reason to wait: that ends it at once (unless
+    `refusal_is_final` is False: a credential just set, which the broker may not apply yet)."""
     watch = AuthFailures.installed()
     watch.refused = False
+    stop = stop_after_delay(seconds)
     try:
         for trying in Retrying(
-            stop=stop_any(stop_after_delay(seconds), _Refused(watch)),
+            stop=stop_any(stop, _Refused(watch)) if refusal_is_final else stop,
             wait=wait_exponential(multiplier=0.2, max=5),
             retry=retry_if_exception_type((KafkaError, _Missing, OSError)),
             before_sleep=lambda state: log.warning("%s (retrying for up to %.0f s)", what, seconds),

@@ -10,7 +10,7 @@ Worker passwords are generated once and kept in the credentials file (mode 600);
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kafka.admin import (
@@ -31,6 +31,7 @@ from kafka.admin import (
 from accelerator.kafka.access import WORKER_ROLES, Grant, Resource, grants
 from accelerator.kafka.admin import admin, create
 from accelerator.kafka.auth import ADMIN, CredentialsFile, credentials_path, identity, username
+from accelerator.kafka.connections import BOOTSTRAP_MS, RECONNECT_MAX_MS, patiently
 from accelerator.kafka.topics import Names
 from accelerator.runtime import Unavailable
 from accelerator.settings import Settings
@@ -79,9 +80,11 @@ def provision(settings: Settings, roles: tuple[str, ...] = WORKER_ROLES, rotate:
             result.principals.append(user)
             result.added, result.removed = result.added + added, result.removed + removed
         stored.write(path)
-        return result
     finally:
         client.close()
+    if roles:
+        taken(settings, user, stored.principals[user])
+    return result
 
 
 def add_partner(settings: Settings, role: str) -> tuple[str, str]:
@@ -95,7 +98,36 @@ def add_partner(settings: Settings, role: str) -> tuple[str, str]:
         sync(client, user, grants(Names(settings.topic_prefix), role))
     finally:
         client.close()
+    taken(settings, user, password)
     return user, password
+
+
+def taken(settings: Settings, user: str, password: str) -> None:
+    """Until the broker takes a login with a credential just set (or its wait is over).
+
+    The controller commits a credential before the broker applies it: the broker's cache follows
+    the metadata log, seconds behind on a loaded machine, and a login in that gap is refused as
+    if the password were wrong. The broker applies the log in order, so once the last credential
+    set is taken, every earlier one is too. (A refusal may reach kafka-python as the broker
+    closing the connection, so one message says both.)"""
+    login = replace(identity(settings, ADMIN), username=user, password=password)
+    not_taken = (
+        f"kafka: the broker at {settings.kafka_bootstrap_servers} has not taken a login with the "
+        f"new credential of {user} within {settings.kafka_wait_seconds:.0f} s (accelerator status)"
+    )
+    patiently(
+        f"kafka: waiting for the broker to take the new credential of {user}",
+        lambda: KafkaAdminClient(
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            bootstrap_timeout_ms=BOOTSTRAP_MS,
+            reconnect_backoff_max_ms=RECONNECT_MAX_MS,
+            **login.kafka_python(),
+        ).close(),
+        settings.kafka_wait_seconds,
+        not_taken,
+        not_taken,
+        refusal_is_final=False,
+    )
 
 
 def exists(settings: Settings, role: str) -> bool:

@@ -3,7 +3,9 @@ with every worker as its own principal: a city reads its own topic and nothing e
 
 from __future__ import annotations
 
+import logging
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,10 +18,11 @@ from typer.testing import CliRunner
 
 from accelerator.cli import app
 from accelerator.kafka import connections
-from accelerator.kafka.principals import secured
+from accelerator.kafka.principals import secured, taken
 from accelerator.runtime import Unavailable
 from accelerator.settings import Settings
 from events import CloudEvent
+from tests.cluster import require_servers
 from tests.conftest import DemoRun
 
 pytestmark = pytest.mark.kafka
@@ -181,6 +184,27 @@ def test_a_wrong_password_is_refused_in_one_line(settings: Settings, brugge: tup
     )
     with pytest.raises(Unavailable, match=f"refused the credentials of {brugge[0]}: a wrong password"):
         connections.consumer(wrong)
+
+
+def test_a_credential_just_set_is_tried_until_the_broker_takes_it_and_not_for_ever(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The broker applies a credential after its controller has committed it, and refuses a
+    login in between as if the password were wrong: provisioning tries a login with the
+    credential it just set until the broker takes it (a wrong password above is refused at
+    once). One the broker never takes ends the wait in one line."""
+    require_servers()
+    never = Settings(runtime="kafka", kafka_wait_seconds=4)
+    if not secured(never):
+        pytest.skip("the broker is not secured (KAFKA_PLAINTEXT=1)")
+    user = f"never-set-{uuid.uuid4().hex[:8]}"
+    refusal = f"has not taken a login with the new credential of {user} within 4 s"
+    with (
+        caplog.at_level(logging.WARNING, logger="accelerator.kafka"),
+        pytest.raises(Unavailable, match=refusal),
+    ):
+        taken(never, user, "not-its-password")
+    assert f"waiting for the broker to take the new credential of {user}" in caplog.text
 
 
 def test_a_worker_principal_reads_only_what_it_consumes(settings: Settings) -> None:
