@@ -112,12 +112,20 @@ start() {
     fetch
     (umask 077 && mkdir -p "$run")
     format
-    KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}"
-    # shellcheck disable=SC2086
-    nohup java $KAFKA_HEAP_OPTS -XX:+UseG1GC -Djava.awt.headless=true \
-        -Dlog4j2.configurationFile="$here/kafka/log4j2.yaml" \
-        -cp "$libs/*" kafka.Kafka "$run/server.properties" > "$run/kafka.log" 2>&1 &
-    echo $! > "$pidfile"
+    if running; then
+        # Started before and not answering yet (a slow start that an earlier call gave up on):
+        # a second broker on the same data would only fail to lock it, and take over the pidfile.
+        echo "kafka: the broker (pid $(cat "$pidfile")) is still starting; waiting for it"
+    else
+        KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}"
+        # One log across restarts (a fault test's or an outage's), each start marked.
+        echo "=== $(date -u '+%Y-%m-%d %H:%M:%S') deploy/kafka.sh start" >> "$run/kafka.log"
+        # shellcheck disable=SC2086
+        nohup java $KAFKA_HEAP_OPTS -XX:+UseG1GC -Djava.awt.headless=true \
+            -Dlog4j2.configurationFile="$here/kafka/log4j2.yaml" \
+            -cp "$libs/*" kafka.Kafka "$run/server.properties" >> "$run/kafka.log" 2>&1 &
+        echo $! > "$pidfile"
+    fi
     for _ in $(seq 1 120); do
         if answers; then
             echo "kafka: Apache Kafka $KAFKA_VERSION on 127.0.0.1:$port (log: $run/kafka.log)"
