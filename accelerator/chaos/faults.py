@@ -4,6 +4,7 @@ broker stopped and started again, at set moments, while the programme runs."""
 from __future__ import annotations
 
 import random
+import subprocess
 import threading
 import time
 from collections import Counter
@@ -12,12 +13,18 @@ from dataclasses import dataclass, field
 
 from accelerator.kafka.cluster import Cluster, broker
 
+BROKER_SECONDS = 300
+"""The longest a broker restart may take (stop: up to 30 s; start: up to 60 s, each bounded by
+deploy/kafka.sh), with room to spare."""
+
 
 @dataclass
 class Havoc:
     kills: Counter[str] = field(default_factory=Counter)
     broker_restarts: int = 0
     notes: list[str] = field(default_factory=list)
+    error: str | None = None
+    """Why the chaos itself stopped early (the broker would not start again), if it did."""
 
 
 class Chaos(threading.Thread):
@@ -39,19 +46,26 @@ class Chaos(threading.Thread):
 
     def run(self) -> None:
         started = time.monotonic()
-        while not self.stopped.wait(self.rng.uniform(*self.every)):
-            elapsed = time.monotonic() - started
-            if elapsed > self.seconds:
-                return
-            if self.restart_at and elapsed >= self.restart_at[0]:
-                self.restart_at.pop(0)
-                self._restart_broker()
-            else:
-                self._kill_a_worker()
+        try:
+            while not self.stopped.wait(self.rng.uniform(*self.every)):
+                elapsed = time.monotonic() - started
+                if elapsed > self.seconds:
+                    return
+                if self.restart_at and elapsed >= self.restart_at[0]:
+                    self.restart_at.pop(0)
+                    self._restart_broker()
+                else:
+                    self._kill_a_worker()
+        except (subprocess.SubprocessError, OSError) as error:
+            self.havoc.error = f"chaos: the broker did not come back: {error}"
+            self.say(self.havoc.error)
 
     def stop(self) -> None:
+        """End the chaos and wait for it: a broker restart under way ends before anything else
+        runs (a later test would meet the broker stopping, or starting)."""
         self.stopped.set()
-        self.join(300)
+        if self.ident is not None:  # started
+            self.join(BROKER_SECONDS)
 
     def _kill_a_worker(self) -> None:
         label = self.rng.choice(sorted(self.cluster.supervisors))
@@ -65,8 +79,10 @@ class Chaos(threading.Thread):
 
     def _restart_broker(self) -> None:
         self.say("chaos: stopping the broker")
-        broker("stop", self.cluster.settings, timeout=120)
-        time.sleep(self.rng.uniform(2, 6))
-        broker("start", self.cluster.settings)
+        try:
+            broker("stop", self.cluster.settings, timeout=120)
+            time.sleep(self.rng.uniform(2, 6))
+        finally:
+            broker("start", self.cluster.settings, timeout=BROKER_SECONDS)  # never left stopped
         self.havoc.broker_restarts += 1
         self.say("chaos: the broker is back")

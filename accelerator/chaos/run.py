@@ -25,10 +25,10 @@ HEAL_SECONDS = 240
 def run(minutes: float, logs: Path, say: Callable[[str], None] = print, broker_restarts: int = 2) -> Verdict:
     cluster = Cluster(logs, Settings()).start()
     clock = VirtualClock(datetime.combine(datetime(2027, 1, 4).date(), daytime(10), PROGRAMME_TZ))
-    runtime = cluster.runtime(clock)
     seconds = minutes * 60
     chaos = Chaos(cluster, seconds, broker_restarts, say=say)
     try:
+        runtime = cluster.runtime(clock)
         chaos.start()
         sent = Driver(runtime, clock, time.monotonic() + seconds).run()
         chaos.stop()
@@ -37,8 +37,10 @@ def run(minutes: float, logs: Path, say: Callable[[str], None] = print, broker_r
         runtime.settle(timeout=HEAL_SECONDS)
         verdict = judge(runtime)
     finally:
-        chaos.stopped.set()
+        chaos.stop()
         cluster.stop()
+    if chaos.havoc.error:
+        verdict.failures.append(chaos.havoc.error)
     verdict.counts |= {
         "commands": len(sent.answered),
         "refused": sum(not accepted for accepted in sent.answered.values()),

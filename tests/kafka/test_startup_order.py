@@ -166,31 +166,28 @@ def test_commands_while_the_broker_is_away_are_one_line_and_the_first_once_it_is
 ) -> None:
     """Found by the chaos test: a client that had kept failing to reach a stopped broker missed
     the restarted one for up to 30 s, and its flush ended in kafka-python's traceback."""
-    cluster = Cluster(tmp_path, kafka_wait_seconds=3)  # no workers: the commands need only be taken
-    clock = VirtualClock(at(date(2027, 1, 4)))
-    clients = [cluster.runtime(clock) for _ in range(CLIENTS)]
-    publish = PublishChallenge(**b.published().model_dump())
-    for client in clients:
-        client.send(publish)
-    refusals = []
-    cluster.broker("stop")
-    try:
-        away = time.monotonic() + OUTAGE_SECONDS
-        while time.monotonic() < away:
-            for client in clients:
-                with pytest.raises(NoReply) as refusal:
-                    client.send(publish)
-                refusals.append(str(refusal.value))
+    with Cluster(tmp_path, kafka_wait_seconds=3) as cluster:  # no workers: the commands need only be taken
+        clock = VirtualClock(at(date(2027, 1, 4)))
+        clients = [cluster.runtime(clock) for _ in range(CLIENTS)]
+        publish = PublishChallenge(**b.published().model_dump())
         for client in clients:
-            client.producer.flush(timeout=0)  # nothing left behind to go out later, or to hold up an exit
-    finally:
-        cluster.broker("start")
-    try:
+            client.send(publish)
+        refusals = []
+        cluster.broker("stop")
+        try:
+            away = time.monotonic() + OUTAGE_SECONDS
+            while time.monotonic() < away:
+                for client in clients:
+                    with pytest.raises(NoReply) as refusal:
+                        client.send(publish)
+                    refusals.append(str(refusal.value))
+            for client in clients:
+                client.producer.flush(timeout=0)  # nothing left to go out later, or to hold up an exit
+        finally:
+            cluster.broker("start")
         taken(cluster, clock, publish)  # the broker is ready
         for client in clients:
             client.send(publish)  # its first try since the broker is back
-    finally:
-        cluster.stop()
     assert len(refusals) >= OUTAGE_SECONDS // 4
     assert set(refusals) == {
         f"kafka: no word from the broker at {cluster.settings.kafka_bootstrap_servers} that it took "

@@ -60,10 +60,11 @@ def make_world(kind: str, tmp: Path) -> Iterator[tuple[World, FastAPI]]:
     cluster = None
     if kind == "kafka":
         cluster = Cluster(tmp).start()
-        runtime: Any = cluster.runtime(clock)
     else:
-        runtime = embedded(Settings(store=tmp / "web.db"), clock)
+        runtime: Any = embedded(Settings(store=tmp / "web.db"), clock)
     try:
+        if cluster is not None:
+            runtime = cluster.runtime(clock)  # inside: a cluster whose client fails is stopped too
         build(runtime, clock)
         create_tables(runtime.engine)
         tokens = TokenStore(runtime.engine)
