@@ -15,10 +15,11 @@ from sqlalchemy.engine import make_url
 
 from accelerator.kafka import cluster
 from accelerator.kafka.admin import create_database, drop_database
+from accelerator.kafka.auth import local_broker
 from accelerator.kafka.cluster import ROOT, broker
 from accelerator.settings import Settings
 
-__all__ = ["ROOT", "Cluster", "broker", "require_servers", "scratch_database"]
+__all__ = ["ROOT", "Cluster", "broker", "broker_log", "require_servers", "scratch_database"]
 
 HOW_TO_START = "start them with: bash deploy/kafka.sh start && bash deploy/postgres.sh start"
 
@@ -66,3 +67,17 @@ def scratch_database(name: str) -> Iterator[str]:
         yield url
     finally:
         drop_database(Settings(), url)
+
+
+NOTABLE = ("=== ", " WARN ", " ERROR ", "Failed authentication", "Kafka Server started")
+
+
+def broker_log(lines: int = 25) -> str:
+    """The last notable lines of this checkout's broker log (deploy/kafka.sh): its starts and
+    what went wrong, for a failed Kafka test's report (a CI run shows nothing else of it)."""
+    folder = local_broker(Settings())
+    try:
+        text = (folder / "kafka.log").read_text(errors="replace") if folder else ""
+    except OSError:
+        return ""
+    return "\n".join([line[:300] for line in text.splitlines() if any(n in line for n in NOTABLE)][-lines:])

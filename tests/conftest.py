@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -13,8 +13,20 @@ from accelerator.embedded.runtime import EmbeddedRuntime
 from accelerator.runtime import Runtime
 from accelerator.settings import Settings
 from services.kernel import PROGRAMME_TZ, VirtualClock
-from tests.cluster import Cluster
+from tests.cluster import Cluster, broker_log
 from tests.fakes import at
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failed Kafka test's report ends with the broker's own view (its log's starts, errors
+    and refused logins)."""
+    report: pytest.TestReport = yield
+    if report.failed and item.get_closest_marker("kafka") and (log := broker_log()):
+        report.sections.append(("the broker's log (deploy/.run/kafka*/kafka.log)", log))
+    return report
 
 
 @pytest.fixture

@@ -55,16 +55,21 @@ class CredentialsFile(BaseModel):
         os.replace(partial, path)
 
 
+def local_broker(settings: Settings) -> Path | None:
+    """deploy/kafka.sh's folder (data, log, credentials) of a broker on this machine's loopback."""
+    host, _, port = settings.kafka_bootstrap_servers.split(",")[0].rpartition(":")
+    if host not in ("127.0.0.1", "localhost"):
+        return None
+    return ROOT / "deploy" / ".run" / ("kafka" if port == "9092" else f"kafka-{port}")
+
+
 def credentials_path(settings: Settings) -> Path | None:
     """The configured file, or deploy/kafka.sh's own for a broker on this machine's loopback."""
     if settings.kafka_credentials is not None:
         return settings.kafka_credentials
-    host, _, port = settings.kafka_bootstrap_servers.split(",")[0].rpartition(":")
-    if host not in ("127.0.0.1", "localhost"):
-        return None
-    run = ROOT / "deploy" / ".run" / ("kafka" if port == "9092" else f"kafka-{port}")
-    found = run / "credentials.json"
-    return found if found.exists() else None
+    run = local_broker(settings)
+    found = run / "credentials.json" if run else None
+    return found if found and found.exists() else None
 
 
 def username(settings: Settings, role: str) -> str:
