@@ -28,6 +28,11 @@ class Havoc:
 
 
 class Chaos(threading.Thread):
+    """Kills a worker every `every` seconds for `seconds`; restarts the broker at set moments in
+    a thread of its own, so that the kills go on while the broker is away (a restart takes from
+    half a minute to a minute and more on a loaded machine: the kills, not the machine, set how
+    much chaos there is)."""
+
     def __init__(
         self,
         cluster: Cluster,
@@ -41,24 +46,27 @@ class Chaos(threading.Thread):
         self.cluster, self.seconds, self.every, self.say = cluster, seconds, every, say
         self.rng = random.Random(seed)
         self.restart_at = [seconds * (n + 1) / (broker_restarts + 1) for n in range(broker_restarts)]
+        self.pauses = [self.rng.uniform(2, 6) for _ in self.restart_at]
+        """How long the broker stays away at each restart."""
+        self.restarts: list[threading.Thread] = []
         self.havoc = Havoc()
         self.stopped = threading.Event()
 
     def run(self) -> None:
         started = time.monotonic()
-        try:
-            while not self.stopped.wait(self.rng.uniform(*self.every)):
-                elapsed = time.monotonic() - started
-                if elapsed > self.seconds:
-                    return
-                if self.restart_at and elapsed >= self.restart_at[0]:
-                    self.restart_at.pop(0)
-                    self._restart_broker()
-                else:
-                    self._kill_a_worker()
-        except (subprocess.SubprocessError, OSError) as error:
-            self.havoc.error = f"chaos: the broker did not come back: {error}"
-            self.say(self.havoc.error)
+        while not self.stopped.wait(self.rng.uniform(*self.every)):
+            elapsed = time.monotonic() - started
+            if elapsed > self.seconds:
+                return
+            if self.restart_at and elapsed >= self.restart_at[0] and not self._restarting():
+                self.restart_at.pop(0)
+                restart = threading.Thread(
+                    target=self._restart_broker, args=(self.pauses.pop(0),), name="chaos-broker", daemon=True
+                )
+                self.restarts.append(restart)
+                restart.start()
+            else:
+                self._kill_a_worker()
 
     def stop(self) -> None:
         """End the chaos and wait for it: a broker restart under way ends before anything else
@@ -66,6 +74,11 @@ class Chaos(threading.Thread):
         self.stopped.set()
         if self.ident is not None:  # started
             self.join(BROKER_SECONDS)
+        for restart in self.restarts:
+            restart.join(BROKER_SECONDS)
+
+    def _restarting(self) -> bool:
+        return any(restart.is_alive() for restart in self.restarts)
 
     def _kill_a_worker(self) -> None:
         label = self.rng.choice(sorted(self.cluster.supervisors))
@@ -77,12 +90,17 @@ class Chaos(threading.Thread):
         self.havoc.kills[label] += 1
         self.say(f"chaos: SIGKILL {label}")
 
-    def _restart_broker(self) -> None:
+    def _restart_broker(self, pause: float) -> None:
         self.say("chaos: stopping the broker")
         try:
-            broker("stop", self.cluster.settings, timeout=120)
-            time.sleep(self.rng.uniform(2, 6))
-        finally:
-            broker("start", self.cluster.settings, timeout=BROKER_SECONDS)  # never left stopped
+            try:
+                broker("stop", self.cluster.settings, timeout=120)
+                time.sleep(pause)
+            finally:
+                broker("start", self.cluster.settings, timeout=BROKER_SECONDS)  # never left stopped
+        except (subprocess.SubprocessError, OSError) as error:
+            self.havoc.error = f"chaos: the broker did not come back: {error}"
+            self.say(self.havoc.error)
+            return
         self.havoc.broker_restarts += 1
         self.say("chaos: the broker is back")
