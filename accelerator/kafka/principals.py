@@ -106,7 +106,7 @@ def taken(settings: Settings, user: str, password: str) -> None:
     """Until the broker takes a login with a credential just set (or its wait is over).
 
     The controller commits a credential before the broker applies it: the broker's cache follows
-    the metadata log, seconds behind on a loaded machine, and a login in that gap is refused as
+    the metadata log (further behind the busier the machine), and a login in that gap is refused as
     if the password were wrong. The broker applies the log in order, so once the last credential
     set is taken, every earlier one is too. (A refusal may reach kafka-python as the broker
     closing the connection, so one message says both.)"""
