@@ -11,6 +11,7 @@
 #   deploy/kafka.sh credentials   print where the admin's credentials are
 # Idempotent: starting a running broker does nothing. From the environment:
 #   KAFKA_PORT (9092) the client listener; KAFKA_CONTROLLER_PORT (KAFKA_PORT + 1) the controller's;
+#   KAFKA_START_SECONDS (240) how long `start` waits for the broker to answer;
 #   KAFKA_HOME_DIR (deploy/.run/kafka, or deploy/.run/kafka-PORT for another port) data, logs,
 #   credentials; KAFKA_PLAINTEXT=1 an unauthenticated PLAINTEXT broker instead (no ACLs: anyone
 #   on the machine reads every topic) — only for a quick look, and only when formatted so.
@@ -24,6 +25,7 @@ default_run="$here/.run/kafka"
 [ "$port" = 9092 ] || default_run="$here/.run/kafka-$port"
 run="${KAFKA_HOME_DIR:-$default_run}"
 pidfile="$run/kafka.pid"
+start_seconds="${KAFKA_START_SECONDS:-240}"
 mode="secured"
 [ "${KAFKA_PLAINTEXT:-0}" = 1 ] && mode="plaintext"
 
@@ -126,7 +128,9 @@ start() {
             -cp "$libs/*" kafka.Kafka "$run/server.properties" >> "$run/kafka.log" 2>&1 &
         echo $! > "$pidfile"
     fi
-    for _ in $(seq 1 120); do
+    # A restart replays the whole metadata log: on a loaded machine, with a long test run's
+    # topics, principals and ACLs in it, one took 85 s.
+    for _ in $(seq 1 $((start_seconds * 2))); do
         if answers; then
             echo "kafka: Apache Kafka $KAFKA_VERSION on 127.0.0.1:$port (log: $run/kafka.log)"
             where
@@ -135,7 +139,7 @@ start() {
         running || { echo "kafka: the broker exited; see $run/kafka.log" >&2; tail -20 "$run/kafka.log" >&2; exit 1; }
         sleep 0.5
     done
-    echo "kafka: no answer on 127.0.0.1:$port after 60 s; see $run/kafka.log" >&2
+    echo "kafka: no answer on 127.0.0.1:$port after $start_seconds s; see $run/kafka.log" >&2
     exit 1
 }
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from accelerator.kafka.cluster import Cluster, broker
 
-BROKER_SECONDS = 300
-"""The longest a broker restart may take (stop: up to 30 s; start: up to 60 s, each bounded by
+BROKER_SECONDS = 360
+"""The longest a broker restart may take (stop: up to 30 s; start: up to 240 s, each bounded by
 deploy/kafka.sh), with room to spare."""
 
 

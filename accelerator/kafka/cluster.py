@@ -145,7 +145,7 @@ class Cluster:
         drop_database(self.base, self.settings.database_url)  # its logs stay, for a failed test
 
 
-def broker(action: str, settings: Settings, timeout: float = 180) -> None:
+def broker(action: str, settings: Settings, timeout: float = 300) -> None:
     """Stop, start or kill the broker at the configured address (deploy/kafka.sh, this checkout)."""
     port = settings.kafka_bootstrap_servers.split(",")[0].rpartition(":")[2]
     subprocess.run(

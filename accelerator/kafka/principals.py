@@ -102,7 +102,12 @@ def add_partner(settings: Settings, role: str) -> tuple[str, str]:
     return user, password
 
 
-def taken(settings: Settings, user: str, password: str) -> None:
+CREDENTIAL_SECONDS = 60
+"""The least time provisioning gives the broker to take a credential it just set, however short
+the clients' own wait: right after a restart, a loaded broker refused one for over 3 s."""
+
+
+def taken(settings: Settings, user: str, password: str, seconds: float | None = None) -> None:
     """Until the broker takes a login with a credential just set (or its wait is over).
 
     The controller commits a credential before the broker applies it: the broker's cache follows
@@ -111,9 +116,10 @@ def taken(settings: Settings, user: str, password: str) -> None:
     set is taken, every earlier one is too. (A refusal may reach kafka-python as the broker
     closing the connection, so one message says both.)"""
     login = replace(identity(settings, ADMIN), username=user, password=password)
+    seconds = seconds or max(settings.kafka_wait_seconds, CREDENTIAL_SECONDS)
     not_taken = (
         f"kafka: the broker at {settings.kafka_bootstrap_servers} has not taken a login with the "
-        f"new credential of {user} within {settings.kafka_wait_seconds:.0f} s (accelerator status)"
+        f"new credential of {user} within {seconds:.0f} s (accelerator status)"
     )
     patiently(
         f"kafka: waiting for the broker to take the new credential of {user}",
@@ -123,7 +129,7 @@ def taken(settings: Settings, user: str, password: str) -> None:
             reconnect_backoff_max_ms=RECONNECT_MAX_MS,
             **login.kafka_python(),
         ).close(),
-        settings.kafka_wait_seconds,
+        seconds,
         not_taken,
         not_taken,
         refusal_is_final=False,

@@ -194,7 +194,7 @@ def test_a_credential_just_set_is_tried_until_the_broker_takes_it_and_not_for_ev
     credential it just set until the broker takes it (a wrong password above is refused at
     once). One the broker never takes ends the wait in one line."""
     require_servers()
-    never = Settings(runtime="kafka", kafka_wait_seconds=4)
+    never = Settings(runtime="kafka")
     if not secured(never):
         pytest.skip("the broker is not secured (KAFKA_PLAINTEXT=1)")
     user = f"never-set-{uuid.uuid4().hex[:8]}"
@@ -203,7 +203,7 @@ def test_a_credential_just_set_is_tried_until_the_broker_takes_it_and_not_for_ev
         caplog.at_level(logging.WARNING, logger="accelerator.kafka"),
         pytest.raises(Unavailable, match=refusal),
     ):
-        taken(never, user, "not-its-password")
+        taken(never, user, "not-its-password", seconds=4)
     assert f"waiting for the broker to take the new credential of {user}" in caplog.text
 
 
