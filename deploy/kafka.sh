@@ -26,6 +26,10 @@ default_run="$here/.run/kafka"
 run="${KAFKA_HOME_DIR:-$default_run}"
 pidfile="$run/kafka.pid"
 start_seconds="${KAFKA_START_SECONDS:-240}"
+[[ "$start_seconds" =~ ^[1-9][0-9]{0,4}$ ]] || {
+    printf 'kafka: KAFKA_START_SECONDS: a whole number of seconds (1-99999), not %q\n' "$start_seconds" >&2
+    exit 2
+}
 mode="secured"
 [ "${KAFKA_PLAINTEXT:-0}" = 1 ] && mode="plaintext"
 
