@@ -134,10 +134,10 @@ def cli(*argv: str) -> Result:
 
 
 def kafka(name: str) -> Callable[..., Result]:
-    """A Kafka figure (accelerator/bench/kafka.py, round_trip.py), imported only when run."""
+    """A Kafka figure (accelerator/bench/kafka.py, round_trip.py, floor.py), imported only when run."""
 
     def run(*args: str) -> Result:
-        from accelerator.bench import kafka, round_trip
+        from accelerator.bench import floor, kafka, round_trip
 
         found: dict[str, Callable[..., Result]] = {
             "projector": kafka.projector_catch_up,
@@ -145,12 +145,15 @@ def kafka(name: str) -> Callable[..., Result]:
             "python": kafka.kafka_python_loop,
             "demo": kafka.kafka_demo,
             "round-trip": round_trip.round_trip,
+            "hop": floor.hop,
+            "fold": floor.fold,
         }
         return found[name](*args)
 
     return run
 
 
+KAFKA = ("projector", "aiokafka", "python", "demo", "round-trip", "hop", "fold")
 PROBES: dict[str, Callable[..., Result]] = {
     "rebuild": rebuild,
     "peer": peer,
@@ -160,7 +163,7 @@ PROBES: dict[str, Callable[..., Result]] = {
     "watch": watch,
     "demo": demo,
     "cli": cli,
-    **{f"kafka-{name}": kafka(name) for name in ("projector", "aiokafka", "python", "demo", "round-trip")},
+    **{f"kafka-{name}": kafka(name) for name in KAFKA},
 }
 
 
