@@ -36,10 +36,15 @@ SEQUENTIAL = 100
 """Messages sent one at a time after it (each waits for the last one's answer)."""
 REQUESTS, ANSWERS = "floor.requests", "floor.answers"
 READY = "ready"
+MODES = ("transaction", "plain")
 
 
-def hop(rate: str) -> Result:
-    """The echo's answers at `rate` per second for SECONDS, then SEQUENTIAL one at a time."""
+def hop(rate: str, mode: str = "transaction") -> Result:
+    """The echo's answers at `rate` per second for SECONDS, then SEQUENTIAL one at a time.
+    `plain`: the echo answers without a transaction (an idempotent send, then the offsets
+    committed): what a hop costs without the services' atomicity, for comparison."""
+    if mode not in MODES:
+        raise ValueError(f"mode: one of {', '.join(MODES)}, not {mode!r}")
     from kafka.structs import TopicPartition
 
     from accelerator.kafka import connections
@@ -49,7 +54,7 @@ def hop(rate: str) -> Result:
     settings = operator(namespace())
     requests, answers = _topics(settings)
     echo = subprocess.Popen(
-        [sys.executable, "-m", "accelerator.bench.floor", "echo"],
+        [sys.executable, "-m", "accelerator.bench.floor", "echo", mode],
         env=environment(settings),
         stdout=subprocess.PIPE,
         text=True,
@@ -141,9 +146,10 @@ def _read(reader: Any, answered: dict[str, float]) -> None:
             answered.setdefault(record.value.decode(), now)
 
 
-def echo() -> None:
+def echo(mode: str) -> None:
     """Every request answered as a service answers a command: its answer and the consumer's
-    offsets in one transaction, committed once every send was taken (connections.commit)."""
+    offsets in one transaction, committed once every send was taken (connections.commit).
+    `plain`: the answer sent and taken, then the offsets committed, no transaction."""
     from kafka.structs import OffsetAndMetadata
 
     from accelerator.kafka import connections
@@ -152,8 +158,10 @@ def echo() -> None:
     requests, answers = (settings.topic_prefix + name for name in (REQUESTS, ANSWERS))
     consumer = connections.consumer(settings, f"{settings.topic_prefix}floor")
     consumer.subscribe([requests])
-    producer = connections.producer(settings, f"{settings.topic_prefix}floor-echo")
-    producer.init_transactions()
+    transactional = mode == "transaction"
+    producer = connections.producer(settings, f"{settings.topic_prefix}floor-echo" if transactional else None)
+    if transactional:
+        producer.init_transactions()
     while not consumer.assignment():
         consumer.poll(timeout_ms=100)  # joins the group; nothing is sent before "ready"
     print(READY, flush=True)
@@ -161,14 +169,15 @@ def echo() -> None:
         batch = consumer.poll(timeout_ms=200)
         if not batch:
             continue
+        offsets = {tp: OffsetAndMetadata(records[-1].offset + 1, "", -1) for tp, records in batch.items()}
+        if not transactional:
+            sent = [producer.send(answers, key=r.key, value=r.value) for rs in batch.values() for r in rs]
+            connections.taken(producer, sent)
+            consumer.commit(offsets)
+            continue
         producer.begin_transaction()
         try:
-            sent = [
-                producer.send(answers, key=record.key, value=record.value)
-                for records in batch.values()
-                for record in records
-            ]
-            offsets = {tp: OffsetAndMetadata(records[-1].offset + 1, "", -1) for tp, records in batch.items()}
+            sent = [producer.send(answers, key=r.key, value=r.value) for rs in batch.values() for r in rs]
             producer.send_offsets_to_transaction(offsets, consumer.group_metadata())
             connections.commit(producer, sent)
         except Exception:
@@ -211,6 +220,6 @@ def folded(envelopes: list[bytes]) -> dict[str, Subject]:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] != ["echo"]:
-        sys.exit("usage: python -m accelerator.bench.floor echo")
-    echo()
+    if len(sys.argv) != 3 or sys.argv[1] != "echo" or sys.argv[2] not in MODES:
+        sys.exit(f"usage: python -m accelerator.bench.floor echo {{{','.join(MODES)}}}")
+    echo(sys.argv[2])

@@ -41,11 +41,19 @@ def test_the_fold_figure_counts_what_it_folded(history: History) -> None:
 
 
 @pytest.mark.kafka
-def test_the_echo_answers_every_message_and_commits_its_offsets(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("mode", floor.MODES)
+def test_the_echo_answers_every_message_and_commits_its_offsets(
+    monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
     monkeypatch.setattr(floor, "SECONDS", 2)
     monkeypatch.setattr(floor, "SEQUENTIAL", 5)
-    seconds, count, extra = floor.hop("10")
+    seconds, count, extra = floor.hop("10", mode)
     assert (seconds, count, extra["unanswered"]) == (2, 20, 0)
     assert 0 < extra["reply_p50_ms"] <= extra["reply_max_ms"]
     assert 0 < extra["sequential_p50_ms"] <= extra["sequential_max_ms"]
-    assert extra["committed"] == 20 + 5, "each answered in a transaction that moved the group past it"
+    assert extra["committed"] == 20 + 5, "the echo moved its group past every request it answered"
+
+
+def test_an_unknown_echo_is_one_line() -> None:
+    with pytest.raises(ValueError, match="mode: one of transaction, plain, not 'fast'"):
+        floor.hop("10", "fast")
