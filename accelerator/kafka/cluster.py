@@ -14,7 +14,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from typing import IO, Self
+from typing import IO, Any, Self
 
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
@@ -119,8 +119,9 @@ class Cluster:
         text = (self.logs / f"{label}.log").read_text(errors="replace")
         return text.count(f"up: worker {self.workers[label]} restarted")
 
-    def runtime(self, clock: Clock) -> KafkaRuntime:
-        runtime = KafkaRuntime(self.settings, clock)
+    def runtime(self, clock: Clock, **overrides: Any) -> KafkaRuntime:
+        """A client of this cluster; `overrides` are its own settings (a shorter wait, say)."""
+        runtime = KafkaRuntime(self.settings.model_copy(update=overrides), clock)
         self.runtimes.append(runtime)
         return runtime
 
