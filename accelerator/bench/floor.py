@@ -79,7 +79,7 @@ def hop(rate: str, mode: str = "transaction") -> Result:
         echo.terminate()
         echo.wait(30)
     extra = _percentiles("reply", sent, answered) | _percentiles("sequential", sequential, answered)
-    unanswered = len(sent) + len(sequential) - len(answered)
+    unanswered = sum(1 for key in (*sent, *sequential) if key not in answered)
     return SECONDS, len(sent), extra | {"unanswered": unanswered, "committed": committed}
 
 
