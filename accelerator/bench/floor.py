@@ -9,7 +9,7 @@
   subject's fold, its views), in memory: no Kafka, no PostgreSQL. One projector process
   cannot be faster than this.
 
-`python -m accelerator.bench.floor echo` is the echo's process (started by `hop`, with the
+`python -m accelerator.bench.floor echo MODE` is the echo's process (started by `hop`, with the
 run's settings in its environment).
 """
 
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from accelerator.bench.kafka import Result, namespace
-from accelerator.bench.round_trip import SETTLE, _percentiles
+from accelerator.bench.round_trip import SETTLE, percentiles
 from accelerator.settings import Settings
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def hop(rate: str, mode: str = "transaction") -> Result:
     finally:
         echo.terminate()
         echo.wait(30)
-    extra = _percentiles("reply", sent, answered) | _percentiles("sequential", sequential, answered)
+    extra = percentiles("reply", sent, answered) | percentiles("sequential", sequential, answered)
     unanswered = sum(1 for key in (*sent, *sequential) if key not in answered)
     return SECONDS, len(sent), extra | {"unanswered": unanswered, "committed": committed}
 

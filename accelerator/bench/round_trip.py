@@ -40,7 +40,7 @@ def round_trip(rate: str) -> Result:
         runtime.close()
     finally:
         stop(workers)
-    extra = _percentiles("reply", sent, replied) | _percentiles("row", sent, projected)
+    extra = percentiles("reply", sent, replied) | percentiles("row", sent, projected)
     # not len(sent) - len(replied): the replies topic also carries the scheduler's deadline checks'
     unanswered = sum(1 for command in sent if command not in replied)
     return SECONDS, len(sent), extra | {"unanswered": unanswered}
@@ -147,7 +147,7 @@ def _rows(
     engine.dispose()
 
 
-def _percentiles(name: str, sent: dict[str, tuple[float, str]], seen: dict[str, float]) -> dict[str, float]:
+def percentiles(name: str, sent: dict[str, tuple[float, str]], seen: dict[str, float]) -> dict[str, float]:
     latencies = sorted((seen[c] - at) * 1000 for c, (at, _startup) in sent.items() if c in seen)
     if not latencies:
         return {f"{name}_p50_ms": float("nan")}
