@@ -23,8 +23,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from accelerator.bench.arguments import MOST_EVENTS, Refused, store_file, whole
 from accelerator.bench.kafka import Result, namespace
-from accelerator.bench.round_trip import SETTLE, percentiles
+from accelerator.bench.round_trip import MOST_PER_SECOND, SETTLE, percentiles
 from accelerator.settings import Settings
 
 if TYPE_CHECKING:
@@ -43,8 +44,9 @@ def hop(rate: str, mode: str = "transaction") -> Result:
     """The echo's answers at `rate` per second for SECONDS, then SEQUENTIAL one at a time.
     `plain`: the echo answers without a transaction (an idempotent send, then the offsets
     committed): what a hop costs without the services' atomicity, for comparison."""
+    per_second = whole("rate", rate, MOST_PER_SECOND)
     if mode not in MODES:
-        raise ValueError(f"mode: one of {', '.join(MODES)}, not {mode!r}")
+        raise Refused(f"mode: one of {', '.join(MODES)}, not {mode!r}")
     from kafka.structs import TopicPartition
 
     from accelerator.kafka import connections
@@ -68,7 +70,7 @@ def hop(rate: str, mode: str = "transaction") -> Result:
         for tp in connections.assign_all(reader, [answers], from_start=False, seconds=wait):
             reader.position(tp)  # from here: before anything is sent
         answered: dict[str, float] = {}
-        sent = _open_loop(sender, reader, requests, float(rate), answered)
+        sent = _open_loop(sender, reader, requests, per_second, answered)
         sequential = _closed_loop(sender, reader, requests, answered)
         sender.close()
         reader.close()
@@ -98,7 +100,7 @@ def _topics(settings: Settings) -> tuple[str, str]:
 
 
 def _open_loop(
-    sender: Any, reader: Any, topic: str, rate: float, answered: dict[str, float]
+    sender: Any, reader: Any, topic: str, rate: int, answered: dict[str, float]
 ) -> dict[str, tuple[float, str]]:
     sent: dict[str, tuple[float, str]] = {}
     stop = threading.Event()
@@ -190,7 +192,7 @@ def fold(store: str, events: str) -> Result:
     from their envelopes and folded into subjects and views, as the projector does, in memory."""
     from accelerator.heap import tune_for_long_work
 
-    envelopes = first_envelopes(Path(store), int(events))
+    envelopes = first_envelopes(store_file(store), whole("events", events, MOST_EVENTS))
     tune_for_long_work()  # as every Kafka worker does
     started = time.perf_counter()
     subjects = folded(envelopes)

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from accelerator.bench.arguments import MOST_EVENTS, store_file, whole
 from accelerator.progress import events_bar
 from accelerator.settings import Settings
 
@@ -119,8 +120,9 @@ def projector_catch_up(store: str, events: str) -> Result:
     from accelerator.kafka.topics import Names
     from accelerator.kafka.workers import spawn
 
+    history, first = store_file(store), whole("events", events, MOST_EVENTS)
     settings = namespace()
-    count = preload(settings, Path(store), int(events))
+    count = preload(settings, history, first)
     wanted, group = ends(settings), Names(settings.topic_prefix).group("projector")
     client = admin(settings)
     started = time.perf_counter()
@@ -157,8 +159,9 @@ def kafka_python_loop(store: str, events: str) -> Result:
     from accelerator.kafka import connections
     from accelerator.kafka.topics import Names
 
+    history, first = store_file(store), whole("events", events, MOST_EVENTS)
     settings = namespace()
-    preload(settings, Path(store), int(events))
+    preload(settings, history, first)
     reader = connections.consumer(settings, max_poll_records=5_000)
     started = time.perf_counter()
     partitions = connections.assign_all(reader, Names(settings.topic_prefix).all_events())
@@ -174,8 +177,9 @@ def aiokafka_loop(store: str, events: str) -> Result:
     """Bare aiokafka: every record of the event topics read, nothing done with it."""
     from accelerator.kafka.topics import Names
 
+    history, first = store_file(store), whole("events", events, MOST_EVENTS)
     settings = namespace()
-    preload(settings, Path(store), int(events))
+    preload(settings, history, first)
     return asyncio.run(_aiokafka(settings, Names(settings.topic_prefix).all_events()))
 
 

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from accelerator.bench.arguments import Refused
+
 Result = tuple[float, int, dict[str, Any]]
 REPEATS = 21
 """A query is timed this many times in a warm process; the figure is the median."""
@@ -175,8 +177,13 @@ def peak_rss_mb() -> float:
 
 
 def main(argv: list[str]) -> None:
-    name, *args = argv
-    seconds, count, extra = PROBES[name](*args)
+    name, *args = argv or [""]
+    if name not in PROBES:
+        sys.exit(f"probe: no figure {name!r} (one of {', '.join(PROBES)})")
+    try:
+        seconds, count, extra = PROBES[name](*args)
+    except Refused as refusal:
+        sys.exit(f"probe {name}: {refusal}")
     sys.stdout.flush()
     print(json.dumps({"seconds": seconds, "count": count, "extra": extra, "rss_mb": peak_rss_mb()}))
 

@@ -15,12 +15,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from accelerator.bench.arguments import whole
 from accelerator.bench.kafka import Result, namespace, started, stop
 from accelerator.bench.people import enterprise_number
 from accelerator.settings import Settings
 
 SECONDS = 20
 """How long the load is offered."""
+MOST_PER_SECOND = 10_000
+"""The highest offered rate a figure takes."""
 SETTLE = 60.0
 """How long to wait, after the last send, for the last replies and rows."""
 
@@ -30,13 +33,14 @@ def round_trip(rate: str) -> Result:
     from accelerator.kafka.workers import WORKERS, spawn
     from services.kernel import SystemClock
 
+    per_second = whole("rate", rate, MOST_PER_SECOND)
     settings = namespace()
     workers = [spawn(name, settings) for name in WORKERS]
     try:
         started(settings)  # the load meets running workers, not ones still starting
         runtime = KafkaRuntime(settings, SystemClock(), actor="bench")
         challenge = _open_call(runtime)
-        sent, replied, projected = _offer(runtime, settings, challenge, float(rate))
+        sent, replied, projected = _offer(runtime, settings, challenge, per_second)
         runtime.close()
     finally:
         stop(workers)
@@ -71,7 +75,7 @@ def _open_call(runtime: Any) -> str:
 
 
 def _offer(
-    runtime: Any, settings: Settings, challenge: str, rate: float
+    runtime: Any, settings: Settings, challenge: str, rate: int
 ) -> tuple[dict[str, tuple[float, str]], dict[str, float], dict[str, float]]:
     """Send at `rate` per second for SECONDS; collect reply and row times meanwhile."""
     sent: dict[str, tuple[float, str]] = {}

@@ -5,11 +5,14 @@ transaction of its own, as a service does."""
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from accelerator.bench import floor
+from accelerator.bench.arguments import Refused
 from accelerator.bench.history import History, generate
 from services.projector.views import StartupView
 
@@ -55,5 +58,36 @@ def test_the_echo_answers_every_message_and_commits_its_offsets(
 
 
 def test_an_unknown_echo_is_one_line() -> None:
-    with pytest.raises(ValueError, match="mode: one of transaction, plain, not 'fast'"):
+    with pytest.raises(Refused, match="mode: one of transaction, plain, not 'fast'"):
         floor.hop("10", "fast")
+
+
+RATE = "probe kafka-hop: rate: a whole number from 1 to 10,000, not "
+EVENTS_RULE = "events: a whole number from 1 to 10,000,000, not "
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (["kafka-hop", "2,50"], RATE + "'2,50'"),
+        (["kafka-hop", "1e309"], RATE + "'1e309'"),
+        (["kafka-hop", "[red]x\x1b]0;p"], RATE + "'[red]x\\x1b]0;p'"),
+        (["kafka-fold", ".", "100"], "probe kafka-fold: store: not a file: '.'"),
+        (["kafka-fold", "STORE", "-5"], "probe kafka-fold: " + EVENTS_RULE + "'-5'"),
+        (["kafka-round-trip", "0"], "probe kafka-round-trip: rate: a whole number from 1 to 10,000, not '0'"),
+        (["kafka-projector", "STORE", "1e309"], "probe kafka-projector: " + EVENTS_RULE + "'1e309'"),
+        (["kafka-aiokafka", "/nowhere.db", "100"], "probe kafka-aiokafka: store: not a file: '/nowhere.db'"),
+        (["kafka-nope"], "probe: no figure 'kafka-nope' (one of "),
+    ],
+)
+def test_a_figure_given_bad_arguments_says_so_in_one_line(
+    history: History, argv: list[str], line: str, tmp_path: Path
+) -> None:
+    argv = [str(history.path) if arg == "STORE" else arg for arg in argv]
+    done = subprocess.run(
+        [sys.executable, "-m", "accelerator.bench.probe", *argv], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert done.returncode != 0
+    assert done.stdout == ""
+    assert done.stderr.startswith(line) and done.stderr.count("\n") == 1, done.stderr
+    assert list(tmp_path.iterdir()) == [], "nothing written"
