@@ -36,6 +36,19 @@ class Context:
             self._reader = guarded(lambda: bootstrap(self.settings, read_only=True))
         return self._reader
 
+    def close(self) -> None:
+        """As the command ends: an embedded store's connections are closed, and the last one out
+        folds the write-ahead file into the store, which is one file again. Left to the
+        interpreter's exit (or, in a process that runs many commands, to the garbage collector),
+        that happened at no set time. A Kafka runtime is left to kafka-python, whose producer
+        gives up what it still holds one second into the exit."""
+        from accelerator.embedded.runtime import EmbeddedRuntime
+
+        for runtime in (self._runtime, self._reader):
+            if isinstance(runtime, EmbeddedRuntime):
+                runtime.close()
+        self._runtime = self._reader = None
+
     def startup(self, ref: str) -> str:
         return guarded(lambda: queries.resolve(self.reader, ref))
 

@@ -62,6 +62,7 @@ def root(
     if runtime is not None:
         overrides["runtime"] = runtime
     ctx.obj = Context(guarded(lambda: Settings(**overrides)))  # type: ignore[arg-type]
+    ctx.call_on_close(ctx.obj.close)
 
 
 challenges.register()  # publish, amend, show, export join the `challenge` group

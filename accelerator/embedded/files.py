@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -46,7 +47,9 @@ def check_file(path: Path) -> None:
         if file.read(16) != SQLITE_HEADER:
             raise StoreError(f"store: {path} is not an accelerator store (not a SQLite database)")
     try:
-        with sqlite3.connect(sqlite_uri(path, _read_only(path)), uri=True) as connection:
+        # closing(): sqlite3's own `with` ends a transaction, not the connection, which then
+        # lives on (a cycle through its statement cache) until the garbage collector comes by.
+        with closing(sqlite3.connect(sqlite_uri(path, _read_only(path)), uri=True)) as connection:
             app_id = connection.execute("PRAGMA application_id").fetchone()[0]
             check = _integrity(connection, path.stat().st_size)
     except sqlite3.DatabaseError as error:

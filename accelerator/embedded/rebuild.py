@@ -25,6 +25,7 @@ import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from itertools import groupby, islice
 from operator import itemgetter
 from pathlib import Path
@@ -298,5 +299,5 @@ def _connect(path: Path, writable: bool) -> sqlite3.Connection:
 
 
 def _version(path: Path) -> int:
-    with sqlite3.connect(sqlite_uri(path, "mode=ro"), uri=True) as connection:
+    with closing(sqlite3.connect(sqlite_uri(path, "mode=ro"), uri=True)) as connection:
         return int(connection.execute("PRAGMA user_version").fetchone()[0])
