@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from accelerator.embedded.files import writer
 from accelerator.web.problems import FieldError, ProblemError, invalid
 from accelerator.web.tables import IdempotencyRow
 from services.kernel import Command
@@ -44,7 +45,7 @@ def fingerprint(command: Command) -> str:
 def claim(engine: Engine, command_id: str, command: Command) -> None:
     """Remember what this key was first used for; refuse it for anything else."""
     mark = fingerprint(command)
-    with Session(engine) as session:
+    with Session(writer(engine)) as session:  # reads, then writes: the write lock first
         row = session.get(IdempotencyRow, command_id)
         if row is None:
             session.add(IdempotencyRow(command_id=command_id, fingerprint=mark, created_at=datetime.now(UTC)))

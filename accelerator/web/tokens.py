@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
+from accelerator.embedded.files import writer
 from accelerator.settings import Settings
 from accelerator.web.roles import Role
 from accelerator.web.tables import TABLES, LoginLinkRow, TokenRow, WebSecretRow
@@ -71,6 +72,9 @@ def create_tables(engine: Engine) -> None:
 class TokenStore:
     def __init__(self, engine: Engine, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.engine, self.now = engine, now
+        # What reads and then writes takes the SQLite store's write lock as it begins: else a
+        # commit by another request in between refuses it at once ("database is locked").
+        self.writes = writer(engine)
 
     def create(self, role: Role, holder: str) -> Issued:
         holder = holder.strip()
@@ -81,7 +85,7 @@ class TokenStore:
         row = TokenRow(
             token_id=token_id, role=str(role), holder=holder, digest=digest(token), created_at=self.now()
         )
-        with Session(self.engine) as session:
+        with Session(self.writes) as session:
             session.add(row)
             session.commit()
         return Issued(Principal(token_id, role, holder), token)
@@ -91,7 +95,7 @@ class TokenStore:
             return list(session.exec(select(TokenRow).order_by(col(TokenRow.created_at))))
 
     def revoke(self, token_id: str) -> TokenRow:
-        with Session(self.engine) as session:
+        with Session(self.writes) as session:
             row = session.get(TokenRow, token_id.removeprefix(PREFIX))
             if row is None:
                 raise LookupError(f"token: no token {token_id!r} (see accelerator tokens list)")
@@ -125,7 +129,7 @@ class TokenStore:
         if self.principal(token_id) is None:
             raise LookupError(f"token: no valid token {token_id!r}")
         code = secrets.token_urlsafe(32)
-        with Session(self.engine) as session:
+        with Session(self.writes) as session:
             session.add(
                 LoginLinkRow(digest=digest(code), token_id=token_id, expires_at=self.now() + LINK_LIFETIME)
             )
@@ -134,7 +138,7 @@ class TokenStore:
 
     def redeem(self, code: str) -> Principal | None:
         """The principal of a login code, which can never be used again."""
-        with Session(self.engine) as session:
+        with Session(self.writes) as session:
             row = session.get(LoginLinkRow, digest(code))
             if row is None:
                 return None
@@ -145,7 +149,7 @@ class TokenStore:
 
     def secret(self, name: str) -> str:
         """A secret made once and kept (e.g. the key that signs session cookies)."""
-        with Session(self.engine) as session:
+        with Session(self.writes) as session:
             row = session.get(WebSecretRow, name)
             if row is not None:
                 return row.value

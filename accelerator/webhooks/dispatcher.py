@@ -24,6 +24,7 @@ from sqlalchemy import Engine, exists
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from accelerator.embedded.files import writer
 from accelerator.settings import Settings
 from accelerator.webhooks import secrets
 from accelerator.webhooks.queue import _cancel, utc, utcnow
@@ -72,6 +73,10 @@ class Dispatcher:
         seed: int | None = None,
     ) -> None:
         self.engine, self.settings, self.on_gone, self.now = engine, settings, on_gone, now
+        # Every queue's thread reads a delivery and then writes it: on the SQLite store such a
+        # transaction takes the write lock as it begins, or a commit by another queue's thread
+        # in between refuses it at once ("database is locked"), with the delivery already sent.
+        self.writes = writer(engine)
         self.sender = sender or Sender(settings.webhook_timeout_seconds, settings.webhook_allow_loopback)
         self._key: Fernet | None = None
         self.rng = random.Random(seed)
@@ -142,7 +147,7 @@ class Dispatcher:
         return [secrets.unseal(sealed, self._key) for sealed in valid]
 
     def _record(self, delivery_id: int | None, result: Result) -> None:
-        with Session(self.engine) as session:
+        with Session(self.writes) as session:
             delivery = session.get(DeliveryRow, delivery_id)
             assert delivery is not None
             now = self.now()
@@ -168,7 +173,7 @@ class Dispatcher:
 
     def _end(self, subscription_id: str) -> None:
         """410: nothing more goes there; the subscription is ended on the record too."""
-        with Session(self.engine) as session:
+        with Session(self.writes) as session:
             row = session.get(SubscriptionRow, subscription_id)
             if row is not None:
                 row.status, row.ended_reason = "ended", "the receiver answered 410 Gone"
