@@ -1,15 +1,15 @@
 """A city's webhook receiver on 127.0.0.1, verifying every delivery with an independent
 implementation of Standard Webhooks (the `standardwebhooks` package), as a city's IT would.
 
-It can fail the first N deliveries (503), answer 410 or redirect, be slow, and go down and
-come back on the same port. It keeps every delivery it accepted, in arrival order.
+It can fail the first N deliveries (503), answer 410 or redirect, be slow (until released),
+and go down and come back on the same port. It keeps every delivery it accepted, in arrival
+order.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -36,6 +36,7 @@ class Receiver:
 
     def __post_init__(self) -> None:
         self.lock = threading.Lock()
+        self.released = threading.Event()
         self.server: ThreadingHTTPServer | None = None
         self.port = 0
 
@@ -67,7 +68,7 @@ class Receiver:
 
     def take(self, headers: dict[str, str], body: bytes) -> int:
         if self.delay:
-            time.sleep(self.delay)
+            self.released.wait(self.delay)
         with self.lock:
             self.seen += 1
             if self.seen <= self.fail_first:
@@ -82,6 +83,10 @@ class Receiver:
             lowered = {k.lower(): v for k, v in headers.items()}
             self.accepted.append(Delivery(lowered["webhook-id"], lowered["content-type"], event))
             return self.answer
+
+    def release(self) -> None:
+        """A slow receiver answers what it holds, and from now on at once."""
+        self.released.set()
 
     def down(self) -> None:
         assert self.server is not None

@@ -178,13 +178,21 @@ def test_a_redirect_is_never_followed(city: City) -> None:
 
 def test_a_slow_endpoint_never_holds_back_another_citys_deliveries(city: City) -> None:
     city.settings = city.settings.model_copy(update={"webhook_timeout_seconds": 0.5})
-    slow = Receiver([secrets.generate()], delay=3).start()
+    # Slower than the whole test may take: it answers nothing before the fast city has all.
+    slow = Receiver([secrets.generate()], delay=120).start()
     fast = Receiver([secrets.generate()]).start()
-    city.subscribe(slow, "mechelen")
+    held = city.subscribe(slow, "mechelen")
     city.subscribe(fast, "brugge")
     city.start()
-    until(lambda: len(fast.accepted) >= len(city.feed("brugge")), seconds=60)
-    assert slow.accepted == []
+    try:
+        until(lambda: len(fast.accepted) >= len(city.feed("brugge")), seconds=60)
+        until(lambda: any(d.attempts >= 2 for d in city.deliveries(held)), seconds=30)
+        assert slow.accepted == []
+        tried = [d for d in city.deliveries(held) if d.attempts]
+        assert {d.last_error for d in tried} == {"no answer from 127.0.0.1 in time"}
+        assert all(d.status == "pending" for d in city.deliveries(held)), "retried, not delivered"
+    finally:
+        slow.release()
 
 
 def test_after_its_retry_window_a_delivery_is_parked_and_a_replay_of_the_parked_sends_it(
