@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -108,7 +109,7 @@ def _sample(store: Path) -> tuple[str, str, str]:
     """A startup that went the whole way — named by its company name if no other company has
     it, else by an id prefix only it has — a day in the middle of its programme, and the city
     with most startups."""
-    with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as connection:
+    with closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True)) as connection:
         startup, name, starts = connection.execute(
             "SELECT startup_id, company_name, json_extract(view, '$.starts_on') FROM startup_view "
             "WHERE phase = 'completed' ORDER BY startup_id LIMIT 1"

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -202,7 +203,7 @@ def fold(store: str, events: str) -> Result:
 
 def first_envelopes(store: Path, events: int) -> list[bytes]:
     """As they come off the topics (bench.kafka.preload puts them there): bytes, in log order."""
-    with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as source:
+    with closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True)) as source:
         rows = source.execute("SELECT envelope FROM event_log ORDER BY position LIMIT ?", (events,))
         return [envelope.encode() for (envelope,) in rows]
 

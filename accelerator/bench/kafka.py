@@ -98,6 +98,7 @@ def preload(settings: Settings, store: Path, events: int) -> int:
             sent += len(page)
             advance(len(page))
     producer.close()
+    source.close()
     return sent
 
 

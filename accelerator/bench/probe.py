@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ def rebuild(store: str, mode: str) -> Result:
     if mode == "fresh":
         path = Path(tempfile.mkdtemp()) / "rebuild.db"
         shutil.copyfile(store, path)
-        with sqlite3.connect(path) as connection:
+        with closing(sqlite3.connect(path)) as connection, connection:
             connection.execute("DELETE FROM startup_view")
             connection.execute("DELETE FROM challenge_view")
     seconds, cpu, report = cpu_timed(lambda: rebuild_store(path, repair=mode == "fresh"))

@@ -4,6 +4,7 @@ store the runtime takes as its own (the read model is the log's, the next comman
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -22,13 +23,13 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> History:
 
 
 def log(path: Path) -> list[tuple[object, ...]]:
-    with sqlite3.connect(path) as connection:
+    with closing(sqlite3.connect(path)) as connection:
         return connection.execute("SELECT position, id, stream, version, envelope FROM event_log").fetchall()
 
 
 def test_it_holds_the_events_asked_for_across_many_cities(history: History) -> None:
     assert history.events == EVENTS == len(log(history.path))
-    with sqlite3.connect(history.path) as connection:
+    with closing(sqlite3.connect(history.path)) as connection:
         cities = connection.execute("SELECT COUNT(DISTINCT city_id) FROM startup_view").fetchone()[0]
     assert history.cities == len(CITIES) >= 40
     assert cities >= 15, "the 48 cities start their first rounds over the first six months"
@@ -70,11 +71,11 @@ def test_the_eventsourcing_baseline_projects_the_same_startups(history: History,
 
     views = tmp_path / "views.db"
     assert peers.replay(peers.peer_log(history.path), views) == history.events
-    with sqlite3.connect(views) as connection:
+    with closing(sqlite3.connect(views)) as connection:
         theirs = {
             key: orjson.loads(state) for key, state in connection.execute("SELECT id, state FROM peer_view")
         }
-    with sqlite3.connect(history.path) as connection:
+    with closing(sqlite3.connect(history.path)) as connection:
         ours = {
             key: orjson.loads(view)
             for key, view in connection.execute("SELECT startup_id, view FROM startup_view")

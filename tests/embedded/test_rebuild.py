@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,7 @@ def store(runtime: EmbeddedRuntime, clock: VirtualClock) -> Path:
 
 
 def sql(store: Path, statement: str, *params: object) -> list[tuple[object, ...]]:
-    with sqlite3.connect(store) as connection:
+    with closing(sqlite3.connect(store)) as connection, connection:
         return connection.execute(statement, params).fetchall()
 
 
@@ -107,7 +108,7 @@ def test_a_store_of_the_previous_version_gets_its_indexes(store: Path) -> None:
 def test_a_store_in_a_folder_whose_name_looks_like_a_uri_is_found(store: Path, tmp_path: Path) -> None:
     folder = tmp_path / "round #2 why?"
     folder.mkdir()
-    with sqlite3.connect(store) as source, sqlite3.connect(folder / "s.db") as target:
+    with closing(sqlite3.connect(store)) as source, closing(sqlite3.connect(folder / "s.db")) as target:
         source.backup(target)
     sql(folder / "s.db", "DELETE FROM startup_view")
     assert rebuild(folder / "s.db", repair=True).different == 1
@@ -124,7 +125,7 @@ def demo_store(demo: DemoRun, folder: Path) -> Path:
     folder.mkdir()
     copy = folder / "demo.db"
     original = Path(demo.runtime.engine.url.database or "")  # type: ignore[attr-defined]
-    with sqlite3.connect(original) as source, sqlite3.connect(copy) as target:
+    with closing(sqlite3.connect(original)) as source, closing(sqlite3.connect(copy)) as target:
         source.backup(target)
     sql(copy, "DELETE FROM startup_view")
     sql(copy, "DELETE FROM challenge_view")

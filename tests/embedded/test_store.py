@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -55,7 +56,7 @@ def test_a_file_that_is_not_sqlite_is_refused_and_left_as_it_was(tmp_path: Path)
 
 def test_another_programs_sqlite_database_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
     path = tmp_path / "crm.db"
-    with sqlite3.connect(path) as connection:
+    with closing(sqlite3.connect(path)) as connection, connection:
         connection.execute("CREATE TABLE contacts (name TEXT)")
         connection.execute("INSERT INTO contacts VALUES ('Mechelen city hall')")
     before = path.read_bytes()

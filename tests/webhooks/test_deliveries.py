@@ -7,6 +7,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,10 @@ class City:
         source = demo.runtime
         assert isinstance(source, EmbeddedRuntime)
         store = folder / "accelerator.db"
-        with sqlite3.connect(str(source.engine.url.database)) as original, sqlite3.connect(store) as copy:
+        with (
+            closing(sqlite3.connect(str(source.engine.url.database))) as original,
+            closing(sqlite3.connect(store)) as copy,
+        ):
             original.backup(copy)
         self.settings = Settings(store=store, webhook_key_file=folder / "webhook.key", **{**FAST, **settings})
         self.runtime = bootstrap(self.settings, SystemClock())
