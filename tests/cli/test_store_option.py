@@ -114,7 +114,7 @@ def test_reading_a_store_that_does_not_exist_says_so_and_creates_nothing(
 def test_reading_or_a_refused_command_changes_no_byte_of_the_store(
     cli: Cli, command: tuple[str, ...]
 ) -> None:
-    assert sorted(p.name for p in cli.store.parent.iterdir()) == ["brugge.db"]
+    assert beside(cli.store) == ["brugge.db"]
     before = digest(cli.store)
     result = run_module(
         "accelerator.cli", "--store", str(cli.store), "--now", WHEN, *command, cwd=cli.store.parent
@@ -123,7 +123,7 @@ def test_reading_or_a_refused_command_changes_no_byte_of_the_store(
     assert result.returncode == (0 if reads else 2 if command[0] == "withdraw" else 1), result.stderr
     assert reads or one_line(result.stderr), result.stderr
     assert digest(cli.store) == before, "the store's file changed"
-    assert sorted(p.name for p in cli.store.parent.iterdir()) == ["brugge.db"]
+    assert beside(cli.store) == ["brugge.db"]
 
 
 @pytest.mark.parametrize(
@@ -140,10 +140,15 @@ def test_a_command_closes_the_store_as_it_ends_and_leaves_one_file(
     gc.disable()  # only what the command closes itself is closed
     try:
         cli(*command)
-        assert sorted(p.name for p in cli.store.parent.iterdir()) == ["brugge.db"]
+        assert beside(cli.store) == ["brugge.db"]
         assert not [fd for fd in Path("/proc/self/fd").iterdir() if _names(fd, cli.store)]
     finally:
         gc.enable()
+
+
+def beside(store: Path) -> list[str]:
+    """What the store's folder holds: the store alone, or a write-ahead file beside it too."""
+    return sorted(p.name for p in store.parent.iterdir())
 
 
 def _names(fd: Path, store: Path) -> bool:
@@ -252,4 +257,4 @@ def test_a_read_only_store_can_be_read_but_not_written(read_only: Path) -> None:
     assert one_line(written.stderr) and f"store: {read_only} is read-only" in written.stderr
     assert digest(read_only) == before
     if not read_only.parent.stat().st_mode & 0o002:
-        assert sorted(p.name for p in read_only.parent.iterdir()) == ["brugge.db"]
+        assert beside(read_only) == ["brugge.db"]
