@@ -149,7 +149,11 @@ def _engine(url: str, wal: bool = True) -> Engine:
 
 
 def writer(engine: Engine) -> Engine:
-    """The same engine, whose transactions take the write lock as they begin."""
+    """The same engine, whose transactions take the write lock as they begin.
+
+    For whatever reads the store and then writes it: in WAL mode, a transaction that began by
+    reading cannot go on to write once another connection has committed since, and SQLite
+    refuses it at once ("database is locked"), without waiting. On PostgreSQL it changes nothing."""
     return engine.execution_options(immediate=True)
 
 

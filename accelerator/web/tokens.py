@@ -72,9 +72,7 @@ def create_tables(engine: Engine) -> None:
 class TokenStore:
     def __init__(self, engine: Engine, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.engine, self.now = engine, now
-        # What reads and then writes takes the SQLite store's write lock as it begins: else a
-        # commit by another request in between refuses it at once ("database is locked").
-        self.writes = writer(engine)
+        self.writes = writer(engine)  # a request's thread reads a row, then writes it
 
     def create(self, role: Role, holder: str) -> Issued:
         holder = holder.strip()

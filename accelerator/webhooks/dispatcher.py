@@ -73,10 +73,7 @@ class Dispatcher:
         seed: int | None = None,
     ) -> None:
         self.engine, self.settings, self.on_gone, self.now = engine, settings, on_gone, now
-        # Every queue's thread reads a delivery and then writes it: on the SQLite store such a
-        # transaction takes the write lock as it begins, or a commit by another queue's thread
-        # in between refuses it at once ("database is locked"), with the delivery already sent.
-        self.writes = writer(engine)
+        self.writes = writer(engine)  # each queue's thread reads a delivery, then records it
         self.sender = sender or Sender(settings.webhook_timeout_seconds, settings.webhook_allow_loopback)
         self._key: Fernet | None = None
         self.rng = random.Random(seed)
